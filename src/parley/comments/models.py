@@ -1,0 +1,166 @@
+"""Sites, stories, comments and reader reports: what a comment section is made of."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_api_key(raw_key: str) -> str:
+    """Return the stored form of a site API key (keys are never stored in clear)."""
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+class Site(models.Model):
+    """A publisher: one newsroom, its allowed embedding origins, its API key and its rules."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    # One origin a line, e.g. "https://news.example.com". The embed only works on these.
+    allowed_origins = models.TextField(blank=True, default="")
+    api_key_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The Comments FAQ page; empty means the default text that explains Parley's actual policy.
+    faq_text = models.TextField(blank=True, default="")
+    # Moderation rules and engine thresholds, owned by parley.moderation (see policy there).
+    moderation_settings = models.JSONField(blank=True, default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def origins(self) -> list[str]:
+        return [line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()]
+
+    def set_api_key(self, raw_key: str | None = None) -> str:
+        """Give the site a new API key, store its hash, and return the key in clear once."""
+        raw_key = raw_key or "pk_" + secrets.token_urlsafe(24)
+        self.api_key_hash = hash_api_key(raw_key)
+        return raw_key
+
+
+class Story(models.Model):
+    """An article page whose readers comment on it."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="stories")
+    url = models.URLField(max_length=1000)
+    title = models.CharField(max_length=500)
+    standfirst = models.TextField(blank=True, default="")
+    dateline = models.CharField(max_length=200, blank=True, default="")
+    # Paragraphs separated by a blank line.
+    body = models.TextField(blank=True, default="")
+    publication_line = models.CharField(max_length=500, blank=True, default="")
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_closed = models.BooleanField(default=False)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    premoderate = models.BooleanField(default=False)
+    # Published comments, replies included; kept by the services, read by counts and the page.
+    published_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "url"], name="story_unique_url_per_site"),
+        ]
+        indexes = [models.Index(fields=["url"], name="story_url_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    def comments_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_closed or (self.closes_at is not None and self.closes_at <= now)
+
+
+class CommentStatus(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Awaiting moderation")
+    REJECTED = "rejected", _("Rejected")
+    REMOVED = "removed", _("Removed")
+
+
+class Comment(models.Model):
+    """One reader's comment on a story, or a reply to another comment."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The top-level comment of this thread (itself for a top-level comment is stored as NULL).
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="descendants"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    author_name = models.CharField(max_length=120)
+    author_email = models.EmailField(blank=True, default="")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    # Salted hash of the client address: enough to rate-limit and ban, useless to anyone else.
+    author_ip_hash = models.CharField(max_length=64, blank=True, default="")
+    text = models.TextField()
+    language = models.CharField(max_length=16, blank=True, default="")
+    status = models.CharField(
+        max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    # Reasons a commenter may read (softened); moderators see the full record in moderation.
+    public_reasons = models.JSONField(blank=True, default=list)
+    is_featured = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Top-level page of a story by time, both directions, cursor = (created_at, id).
+            models.Index(fields=["story", "status", "depth", "created_at", "id"],
+                         name="comment_thread_page_idx"),
+            models.Index(fields=["root", "status", "created_at"], name="comment_root_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.text[:40]}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CommentStatus.PUBLISHED
+
+
+class ReportReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    SPAM = "spam", _("Spam")
+    OTHER = "other", _("Other")
+
+
+class Report(models.Model):
+    """A reader's flag on a published comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=16, choices=ReportReason.choices)
+    note = models.CharField(max_length=500, blank=True, default="")
+    reporter_ip_hash = models.CharField(max_length=64, blank=True, default="")
+    reporter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]

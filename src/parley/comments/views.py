@@ -1,0 +1,7 @@
+"""Reader pages."""
+
+from django.http import HttpRequest, HttpResponse
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("Parley")

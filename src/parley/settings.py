@@ -1,0 +1,208 @@
+"""Django settings for Parley, read from the environment.
+
+Every Parley-specific setting is prefixed ``PARLEY_`` and documented in docs/configuration.md.
+The defaults give a working single-machine site on SQLite (WAL) with a local-memory cache and
+Celery running eagerly in process; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable ("1", "true", "yes", "on" are yes)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("PARLEY_DATA_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = env_bool("PARLEY_DEBUG", False)
+# A fixed development key is used only when DEBUG is on or under tests; production must set one.
+SECRET_KEY = os.environ.get("PARLEY_SECRET_KEY") or (
+    "parley-insecure-development-key-set-PARLEY_SECRET_KEY-in-production"
+)
+ALLOWED_HOSTS = env_list("PARLEY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("PARLEY_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "parley.comments",
+    "parley.moderation",
+    "parley.perspective",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "parley.urls"
+WSGI_APPLICATION = "parley.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (the default) runs in WAL mode with a busy timeout and IMMEDIATE write transactions, so
+# concurrent posters queue for the write lock instead of failing with "database is locked".
+SQLITE_PATH = DATA_DIR / "parley.sqlite3"
+_database_url = os.environ.get("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Several test runs may share one server: PARLEY_TEST_DB_NAME keeps them apart.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARLEY_TEST_DB_NAME", "test_parley")}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA busy_timeout=30000;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+            # A file, not memory, so the live server of browser tests shares it; one per process
+            # so that test runs side by side never meet.
+            "TEST": {"NAME": DATA_DIR / f"test-parley-{os.getpid()}.sqlite3"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and rate limits --------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("PARLEY_CACHE_PREFIX", "parley"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "parley",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_ENABLE = env_bool("PARLEY_RATELIMIT_ENABLED", True)
+# The local-memory cache is per process; that is accepted for the single-machine demo.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_TASK_ALWAYS_EAGER = env_bool("PARLEY_CELERY_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+
+# --- Auth, sessions, security -------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/moderate/"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("PARLEY_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+# --- Internationalisation and static files --------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+EMAIL_BACKEND = os.environ.get(
+    "PARLEY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("PARLEY_FROM_EMAIL", "comments@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PARLEY_LOG_LEVEL", "WARNING")},
+}
+
+# --- Parley ---------------------------------------------------------------------------------
+# Addresses of reverse proxies whose X-Forwarded-For we believe. Empty: use REMOTE_ADDR only.
+PARLEY_TRUSTED_PROXIES = env_list("PARLEY_TRUSTED_PROXIES", [])
+PARLEY_MAX_COMMENT_CHARS = env_int("PARLEY_MAX_COMMENT_CHARS", 5000)
+PARLEY_MAX_NAME_CHARS = env_int("PARLEY_MAX_NAME_CHARS", 80)
+PARLEY_MAX_BODY_BYTES = env_int("PARLEY_MAX_BODY_BYTES", 64 * 1024)
+PARLEY_PAGE_SIZE = env_int("PARLEY_PAGE_SIZE", 10)
+PARLEY_BANNED_WORDS = env_list("PARLEY_BANNED_WORDS", [])
+# Posting limits: "N/period" as django-ratelimit reads them, per client address, story, author.
+PARLEY_RATE_PER_IP = os.environ.get("PARLEY_RATE_PER_IP", "10/m")
+PARLEY_RATE_PER_STORY = os.environ.get("PARLEY_RATE_PER_STORY", "120/m")
+PARLEY_RATE_PER_AUTHOR = os.environ.get("PARLEY_RATE_PER_AUTHOR", "5/m")
+# "on" scores every comment with parley.engine; "off" runs the model-free rules only.
+PARLEY_ENGINE = os.environ.get("PARLEY_ENGINE", "on")
+PARLEY_ENGINE_TIMEOUT_S = float(os.environ.get("PARLEY_ENGINE_TIMEOUT_S", "2.0"))
+PARLEY_CACHE_SECONDS = env_int("PARLEY_CACHE_SECONDS", 300)
+PARLEY_DEMO_API_KEY = os.environ.get("PARLEY_DEMO_API_KEY", "")
