@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from parley.api import api as parley_api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", parley_api.urls),
     path("", include("parley.comments.urls")),
 ]

@@ -52,6 +52,8 @@ class Story(models.Model):
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="stories")
     url = models.URLField(max_length=1000)
+    # The reader page's address part (/stories/<slug>/); unique per site when set.
+    slug = models.SlugField(max_length=200, blank=True, default="")
     title = models.CharField(max_length=500)
     standfirst = models.TextField(blank=True, default="")
     dateline = models.CharField(max_length=200, blank=True, default="")
@@ -65,12 +67,21 @@ class Story(models.Model):
     premoderate = models.BooleanField(default=False)
     # Published comments, replies included; kept by the services, read by counts and the page.
     published_count = models.PositiveIntegerField(default=0)
+    # Bumped (with F()) whenever a comment on the story is published, hidden or removed: cached
+    # thread pages are keyed on it, so one fresh read of the story tells every process what is stale.
+    cache_version = models.PositiveIntegerField(default=0)
+    # Changes when the article itself is edited (not on comment counters, which use update()).
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "stories"
         constraints = [
             models.UniqueConstraint(fields=["site", "url"], name="story_unique_url_per_site"),
+            models.UniqueConstraint(
+                fields=["site", "slug"], condition=~models.Q(slug=""),
+                name="story_unique_slug_per_site",
+            ),
         ]
         indexes = [models.Index(fields=["url"], name="story_url_idx")]
 

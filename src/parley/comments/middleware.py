@@ -1,0 +1,82 @@
+"""Guards for the JSON API: body size before parsing, and CORS for the sites' allowed origins.
+
+Only paths under /api/v1/ are touched. CORS answers only origins listed in a site's
+``allowed_origins`` (never a wildcard) and never allows credentials: the API uses no cookies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
+
+from parley.comments.selectors import site_for_origin
+
+API_PREFIX = "/api/v1/"
+ALLOWED_METHODS = "GET, POST, OPTIONS"
+ALLOWED_HEADERS = "Content-Type"
+
+
+def _too_large() -> HttpResponse:
+    body = json.dumps({"detail": f"The request body is larger than "
+                                 f"{settings.PARLEY_MAX_BODY_BYTES // 1024} kB."})
+    return HttpResponse(body, status=413, content_type="application/json")
+
+
+class ApiGuardMiddleware:
+    """Refuse oversized API bodies with 413 and add CORS headers for allowed origins."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        origin = request.headers.get("Origin")
+        if request.method == "OPTIONS" and origin and \
+                "Access-Control-Request-Method" in request.headers:
+            return self._preflight(origin)
+        response = self._check_size(request) or self.get_response(request)
+        if origin and site_for_origin(origin) is not None:
+            self._allow(response, origin)
+        return response
+
+    def _check_size(self, request: HttpRequest) -> HttpResponse | None:
+        limit = settings.PARLEY_MAX_BODY_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return _too_large()
+        try:
+            body = request.body  # reads at most CONTENT_LENGTH bytes
+        except RawPostDataException:  # pragma: no cover - body already streamed
+            return None
+        if len(body) > limit:
+            return _too_large()
+        return None
+
+    def _preflight(self, origin: str) -> HttpResponse:
+        response = HttpResponse(status=204)
+        response["Vary"] = "Origin"
+        if site_for_origin(origin) is None:
+            response.status_code = 403
+            return response
+        self._allow(response, origin)
+        response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response["Access-Control-Max-Age"] = "600"
+        return response
+
+    @staticmethod
+    def _allow(response: HttpResponse, origin: str) -> None:
+        response["Access-Control-Allow-Origin"] = origin
+        vary = response.get("Vary")
+        if not vary:
+            response["Vary"] = "Origin"
+        elif "Origin" not in vary:
+            response["Vary"] = f"{vary}, Origin"

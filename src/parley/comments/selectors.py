@@ -1,0 +1,245 @@
+"""The read side of comments: stories, thread pages with nested replies, counts.
+
+Thread pages are cached under keys carrying the story's ``cache_version`` (see cache_keys),
+so the caller must pass a story read fresh in this request (``get_story`` does). A viewer's
+own pending comments are never read from or written into the shared cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+
+from parley.comments.cache_keys import thread_page_key
+from parley.comments.errors import Forbidden, InvalidInput, NotFound
+from parley.comments.models import Comment, CommentStatus, Site, Story, hash_api_key
+
+# Replies nest this many levels below a top-level comment (three levels in all); deeper replies
+# are shown at the last level, after their ancestor, marked "Replying to NAME".
+MAX_REPLY_LEVEL = 2
+MAX_PAGE_SIZE = 100
+Order = Literal["newest", "oldest"]
+
+
+@dataclass
+class CommentNode:
+    """A comment as the thread shows it, with the replies nested (or flattened) beneath it."""
+
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+    replying_to: str | None = None
+    reply_count: int = 0
+    is_own_pending: bool = False
+    level: int = 0
+
+
+@dataclass
+class ThreadPage:
+    """One page of top-level comments and the cursor of the next page (None at the end)."""
+
+    comments: list[CommentNode]
+    next_cursor: str | None
+    published_count: int
+
+
+def get_story(story_id: int) -> Story:
+    """Return the story (with its site), read fresh so its cache version is current."""
+    try:
+        return Story.objects.select_related("site").get(pk=story_id)
+    except (Story.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No story with this id.") from None
+
+
+def find_story_by_url(url: str) -> Story | None:
+    """Return the story at this canonical URL (fragment ignored), or None."""
+    from parley.comments.services import canonical_story_url
+
+    try:
+        canonical = canonical_story_url(url)
+    except InvalidInput:
+        return None
+    return Story.objects.select_related("site").filter(url=canonical).order_by("id").first()
+
+
+def get_comment(comment_id: int) -> Comment:
+    """Return the comment (with its story), or raise NotFound."""
+    try:
+        return Comment.objects.select_related("story").get(pk=comment_id)
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No comment with this id.") from None
+
+
+def site_for_api_key(raw_key: str) -> Site:
+    """Return the site whose API key this is (compared by hash), or raise Forbidden."""
+    if not raw_key:
+        raise Forbidden("An API key is required (Authorization: Bearer <key> or X-Parley-Key).")
+    site = Site.objects.filter(api_key_hash=hash_api_key(raw_key)).first()
+    if site is None:
+        raise Forbidden("This API key is not valid.")
+    return site
+
+
+def site_for_origin(origin: str) -> Site | None:
+    """Return the site that allows embedding on this origin ("https://host[:port]"), or None."""
+    origin = (origin or "").strip().rstrip("/").lower()
+    if not origin or origin == "null":
+        return None
+    for site in Site.objects.filter(allowed_origins__icontains=origin):
+        if origin in (o.lower() for o in site.origins):
+            return site
+    return None
+
+
+def published_counts(urls: list[str]) -> dict[str, int]:
+    """Return the published comment count of each URL (0 for unknown ones), in one query.
+
+    Not cached: this one indexed query is as cheap as checking a cached value for staleness.
+    """
+    from parley.comments.services import canonical_story_url
+
+    canonical: dict[str, str] = {}
+    for url in urls:
+        try:
+            canonical[url] = canonical_story_url(url)
+        except InvalidInput:
+            canonical[url] = ""
+    counts: dict[str, int] = {}
+    wanted = {c for c in canonical.values() if c}
+    for url, count in Story.objects.filter(url__in=wanted).values_list("url", "published_count"):
+        counts[url] = counts.get(url, 0) + count
+    return {url: counts.get(canon, 0) for url, canon in canonical.items()}
+
+
+# --- Thread pages -----------------------------------------------------------------------------
+
+def encode_cursor(comment: Comment) -> str:
+    raw = f"{comment.created_at.isoformat()}|{comment.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Return (created_at, id) of the last comment of the previous page."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _, pk = raw.rpartition("|")
+        created = parse_datetime(stamp)
+        if created is None:
+            raise ValueError(stamp)
+        return created, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("cursor", "This page cursor is not valid; start from the first page.")\
+            from None
+
+
+def thread_page(
+    *,
+    story: Story,
+    order: Order = "newest",
+    cursor: str | None = None,
+    limit: int | None = None,
+    include_comment_ids: Collection[int] = (),
+) -> ThreadPage:
+    """Return one page of the story's top-level comments with their replies nested.
+
+    Pages are keyed on (created_at, id), so comments posted between two requests never shift
+    or repeat a page. ``include_comment_ids`` are the viewer's own comments, shown while pending.
+    """
+    if order not in ("newest", "oldest"):
+        raise InvalidInput("order", 'Use "newest" or "oldest".')
+    limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput("limit", f"Use a number from 1 to {MAX_PAGE_SIZE}.")
+    after = decode_cursor(cursor) if cursor else None
+    own = frozenset(include_comment_ids)
+    key = None
+    if not own:
+        key = thread_page_key(story, order=order, cursor=cursor, limit=limit)
+        page = cache.get(key)
+        if page is not None:
+            return page
+    page = _build_page(story=story, order=order, after=after, limit=limit, own=own)
+    if key is not None:
+        cache.set(key, page, settings.PARLEY_CACHE_SECONDS)
+    return page
+
+
+def _visible(comment: Comment, own: frozenset[int]) -> bool:
+    return comment.status == CommentStatus.PUBLISHED or (
+        comment.status == CommentStatus.PENDING and comment.pk in own)
+
+
+def _build_page(*, story: Story, order: Order, after: tuple[datetime, int] | None, limit: int,
+                own: frozenset[int]) -> ThreadPage:
+    visible = Q(status=CommentStatus.PUBLISHED)
+    if own:
+        visible |= Q(status=CommentStatus.PENDING, pk__in=own)
+    top = Comment.objects.filter(visible, story=story, depth=0)
+    if order == "newest":
+        ordering = ("-created_at", "-id")
+        if after:
+            top = top.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
+    else:
+        ordering = ("created_at", "id")
+        if after:
+            top = top.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1]))
+    roots = list(top.order_by(*ordering)[: limit + 1])
+    next_cursor = encode_cursor(roots[limit - 1]) if len(roots) > limit else None
+    roots = roots[:limit]
+    nodes = [CommentNode(comment=c, is_own_pending=c.status == CommentStatus.PENDING)
+             for c in roots]
+    if nodes:
+        _attach_replies(nodes, own)
+    return ThreadPage(comments=nodes, next_cursor=next_cursor,
+                      published_count=story.published_count)
+
+
+def _attach_replies(roots: list[CommentNode], own: frozenset[int]) -> None:
+    """Nest every visible reply of these roots (one query), flattening past MAX_REPLY_LEVEL.
+
+    A reply whose parent is hidden hangs under the nearest shown ancestor.
+    """
+    by_id: dict[int, CommentNode] = {n.comment.pk: n for n in roots}
+    container: dict[int, CommentNode] = {}  # a level-MAX node -> the node whose list holds it
+    replies = Comment.objects.filter(root_id__in=list(by_id)).order_by("created_at", "id")
+    parent_of: dict[int, int | None] = {}
+    author_of: dict[int, str] = {n.comment.pk: n.comment.author_name for n in roots}
+    for reply in replies:
+        parent_of[reply.pk] = reply.parent_id
+        author_of[reply.pk] = reply.author_name
+        if not _visible(reply, own):
+            continue
+        ancestor_id = reply.parent_id
+        while ancestor_id is not None and ancestor_id not in by_id:
+            ancestor_id = parent_of.get(ancestor_id)
+        if ancestor_id is None:
+            continue
+        target = by_id[ancestor_id]
+        node = CommentNode(comment=reply,
+                           is_own_pending=reply.status == CommentStatus.PENDING)
+        if target.level < MAX_REPLY_LEVEL:
+            node.level = target.level + 1
+            holder = target
+            if ancestor_id != reply.parent_id:
+                node.replying_to = author_of.get(reply.parent_id or 0)
+        else:
+            node.level = MAX_REPLY_LEVEL
+            holder = container[target.comment.pk]
+            node.replying_to = author_of.get(reply.parent_id or 0)
+        holder.replies.append(node)
+        if node.level == MAX_REPLY_LEVEL:
+            container[reply.pk] = holder
+        by_id[reply.pk] = node
+        # Count this reply for every shown ancestor in the real tree.
+        while ancestor_id is not None:
+            if ancestor_id in by_id:
+                by_id[ancestor_id].reply_count += 1
+            ancestor_id = parent_of.get(ancestor_id)

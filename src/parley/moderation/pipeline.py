@@ -1,0 +1,154 @@
+"""The moderation pipeline: decide a new comment's status before it is written.
+
+Rules that need no model run first (banned words, a pre-moderated story); then, when
+PARLEY_ENGINE is "on" and ``parley.engine`` loads, the engine scores the text in the story's
+context and the site's policy decides. The engine failing or running past
+PARLEY_ENGINE_TIMEOUT_S holds the comment for review: never silently published, never lost.
+Later site rules (suspect words, author bans, held links) belong in ``_rule_outcome``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from parley.comments.models import Comment, Story
+
+logger = logging.getLogger(__name__)
+
+STATUS_FOR_DECISION = {"publish": "published", "review": "pending", "reject": "rejected"}
+DECISION_FOR_STATUS = {status: decision for decision, status in STATUS_FOR_DECISION.items()}
+# How many earlier comments of the thread the engine sees as context.
+THREAD_CONTEXT = 5
+
+# One small pool per process so a slow engine call can be abandoned after the timeout.
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="parley-engine")
+
+
+@dataclass
+class Outcome:
+    """What the pipeline decided: the comment's status and why."""
+
+    status: str  # published | pending | rejected
+    reasons: list[str] = field(default_factory=list)  # for moderators
+    public_reasons: list[str] = field(default_factory=list)  # softened, for the commenter
+    scores: dict[str, Any] = field(default_factory=dict)
+    language: str = ""
+    engine_version: str = ""
+    nudge: str | None = None
+
+    @property
+    def decision(self) -> str:
+        return DECISION_FOR_STATUS[self.status]
+
+
+def banned_words(story: Story) -> list[str]:
+    """Return the banned words that apply on the story's site (settings plus the site's own)."""
+    site_words = (story.site.moderation_settings or {}).get("banned_words", [])
+    return [w for w in [*settings.PARLEY_BANNED_WORDS, *site_words] if str(w).strip()]
+
+
+def _find_banned_word(text: str, words: list[str]) -> str | None:
+    folded = text.casefold()
+    for word in words:
+        if re.search(rf"(?<!\w){re.escape(str(word).strip().casefold())}(?!\w)", folded):
+            return str(word)
+    return None
+
+
+def _rule_outcome(*, story: Story, text: str) -> Outcome | None:
+    """Apply the rules that need no model; return an Outcome when they settle the matter."""
+    word = _find_banned_word(text, banned_words(story))
+    if word is not None:
+        return Outcome(
+            status="rejected",
+            reasons=[f"contains a banned word ({word!r})"],
+            public_reasons=["Your comment contains language this site does not allow."],
+            engine_version="rules",
+        )
+    return None
+
+
+def _load_engine() -> Any | None:
+    """Return the shared engine, or None when it is switched off or not installed."""
+    if settings.PARLEY_ENGINE != "on":
+        return None
+    try:
+        from parley.engine import Engine
+    except ImportError:
+        return None
+    return Engine.shared()
+
+
+def _engine_outcome(engine: Any, *, story: Story, text: str, parent: Comment | None) -> Outcome:
+    from parley.engine import Context
+    from parley.engine.policy import Policy, decide
+
+    thread: tuple[str, ...] = ()
+    if parent is not None:
+        root_id = parent.root_id or parent.pk
+        thread = tuple(
+            story.comments.filter(root_id=root_id, status="published")
+            .order_by("-created_at").values_list("text", flat=True)[:THREAD_CONTEXT]
+        )
+    context = Context(
+        title=story.title,
+        body=story.body,
+        parent=parent.text if parent is not None else "",
+        thread=thread,
+        story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
+    )
+    future = _executor.submit(engine.score, text, context)
+    scores = future.result(timeout=settings.PARLEY_ENGINE_TIMEOUT_S)
+    policy = Policy.from_dict((story.site.moderation_settings or {}).get("policy", {}))
+    verdict = decide(scores, policy)
+    status = STATUS_FOR_DECISION[verdict.status]
+    nudge = None
+    if getattr(policy, "nudge", False) and verdict.public_reasons and status != "rejected":
+        nudge = verdict.public_reasons[0]
+    return Outcome(
+        status=status,
+        reasons=list(verdict.reasons),
+        public_reasons=list(verdict.public_reasons),
+        scores=dict(scores.values),
+        language=scores.language,
+        engine_version=scores.engine_version,
+        nudge=nudge,
+    )
+
+
+def moderate(*, story: Story, text: str, parent: Comment | None = None,
+             author_name: str = "", author_email: str = "") -> Outcome:
+    """Decide the status of a new comment whose text is already cleaned and validated."""
+    outcome = _rule_outcome(story=story, text=text)
+    if outcome is None:
+        outcome = _score_with_engine(story=story, text=text, parent=parent)
+    if outcome.status == "published" and story.premoderate:
+        outcome.status = "pending"
+        outcome.reasons.append("the story is pre-moderated")
+    return outcome
+
+
+def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Outcome:
+    try:
+        engine = _load_engine()
+        if engine is None:
+            return Outcome(status="published", reasons=["model-free rules only"],
+                           engine_version="rules")
+        return _engine_outcome(engine, story=story, text=text, parent=parent)
+    except FutureTimeout:
+        logger.warning("engine took longer than %ss; holding comment for review",
+                       settings.PARLEY_ENGINE_TIMEOUT_S)
+        reason = f"the engine took longer than {settings.PARLEY_ENGINE_TIMEOUT_S:g}s"
+    except Exception:
+        logger.exception("engine failed; holding comment for review")
+        reason = "the engine failed"
+    return Outcome(status="pending", reasons=[f"held for review: {reason}"],
+                   engine_version="unavailable")
