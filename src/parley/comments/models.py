@@ -38,7 +38,8 @@ class Site(models.Model):
 
     @property
     def origins(self) -> list[str]:
-        return [line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()]
+        lines = self.allowed_origins.splitlines()
+        return [line.strip().rstrip("/") for line in lines if line.strip()]
 
     def set_api_key(self, raw_key: str | None = None) -> str:
         """Give the site a new API key, store its hash, and return the key in clear once."""
@@ -68,7 +69,7 @@ class Story(models.Model):
     # Published comments, replies included; kept by the services, read by counts and the page.
     published_count = models.PositiveIntegerField(default=0)
     # Bumped (with F()) whenever a comment on the story is published, hidden or removed: cached
-    # thread pages are keyed on it, so one fresh read of the story tells every process what is stale.
+    # thread pages are keyed on it, so one fresh read of the story tells any process what is stale.
     cache_version = models.PositiveIntegerField(default=0)
     # Changes when the article itself is edited (not on comment counters, which use update()).
     updated_at = models.DateTimeField(default=timezone.now)
@@ -87,6 +88,18 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Kept by the comment services with F() updates; a save() of an instance loaded earlier
+    # must not write its stale copy back over them.
+    COUNTER_FIELDS = frozenset({"published_count", "cache_version"})
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.COUNTER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -175,3 +188,6 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} on #{self.comment_id}"
