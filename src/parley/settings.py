@@ -203,6 +203,8 @@ PARLEY_BANNED_WORDS = env_list("PARLEY_BANNED_WORDS", [])
 PARLEY_RATE_PER_IP = os.environ.get("PARLEY_RATE_PER_IP", "10/m")
 PARLEY_RATE_PER_STORY = os.environ.get("PARLEY_RATE_PER_STORY", "120/m")
 PARLEY_RATE_PER_AUTHOR = os.environ.get("PARLEY_RATE_PER_AUTHOR", "5/m")
+# Perspective-compatible API (/v1alpha1/comments:analyze): analyze calls per site API key.
+PARLEY_PERSPECTIVE_RATE = os.environ.get("PARLEY_PERSPECTIVE_RATE", "600/m")
 # "on" scores every comment with parley.engine; "off" runs the model-free rules only.
 PARLEY_ENGINE = os.environ.get("PARLEY_ENGINE", "on")
 PARLEY_ENGINE_TIMEOUT_S = float(os.environ.get("PARLEY_ENGINE_TIMEOUT_S", "2.0"))

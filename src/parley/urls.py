@@ -8,5 +8,7 @@ from parley.api import api as parley_api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", parley_api.urls),
+    path("", include("parley.moderation.urls")),
     path("", include("parley.comments.urls")),
+    path("", include("parley.perspective.urls")),
 ]

@@ -1,0 +1,159 @@
+"""HTTP endpoints of the Perspective-compatible API: analyze, suggestscore and discovery.
+
+Plain Django views rather than Django Ninja: every answer, errors included, must be byte-for-byte
+in Google's shapes (errors.py), which is simpler to guarantee without a framework's own validation
+errors in between. The views only check the key, the size and the rate, then call analysis.py.
+Nothing a client sends here is stored (``doNotStore`` is therefore always honoured).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
+
+from parley.comments.models import Site
+
+from . import errors
+from .analysis import ScoringEngine, analyze_comment
+from .discovery import API_VERSION, discovery_document
+from .keys import api_key_from_request, site_for_api_key
+from .schemas import parse_analyze_request, parse_body
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RATE = "600/m"
+
+
+def get_engine() -> ScoringEngine:
+    """Return the process's shared engine, or raise 503 when it is off or cannot load."""
+    if getattr(settings, "PARLEY_ENGINE", "on") == "off":
+        raise errors.engine_unavailable(
+            "The moderation engine is switched off on this server (PARLEY_ENGINE=off)."
+        )
+    try:
+        from parley.engine import Engine
+
+        return Engine.shared()
+    except Exception as exc:
+        logger.exception("perspective: the engine could not be loaded")
+        raise errors.engine_unavailable("The moderation engine could not be loaded.") from exc
+
+
+def get_language_detector():
+    """Return the engine's language detector (pure Python, no model needed)."""
+    from parley.engine.language import detect_language
+
+    return detect_language
+
+
+def perspective_rate() -> str:
+    return getattr(settings, "PARLEY_PERSPECTIVE_RATE", "") or DEFAULT_RATE
+
+
+def _json_response(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:
+    # Google pretty-prints unless the caller asks for prettyPrint=false.
+    pretty = request.GET.get("prettyPrint", "true").lower() not in {"false", "0"}
+    body = json.dumps(data, indent=2 if pretty else None, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json; charset=UTF-8")
+
+
+def _authenticate(request: HttpRequest) -> Site:
+    raw_key = api_key_from_request(request)
+    if not raw_key:
+        raise errors.missing_api_key()
+    site = site_for_api_key(raw_key)
+    if site is None:
+        raise errors.invalid_api_key()
+    return site
+
+
+def _check_rate(request: HttpRequest, site: Site) -> None:
+    rate = perspective_rate()
+    limited = is_ratelimited(
+        request,
+        group="perspective.analyze",
+        key=lambda _group, _request: f"site:{site.pk}",
+        rate=rate,
+        increment=True,
+    )
+    if limited:
+        raise errors.rate_limited(rate)
+
+
+def _read_body(request: HttpRequest) -> bytes:
+    limit = getattr(settings, "PARLEY_MAX_BODY_BYTES", 64 * 1024)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise errors.payload_too_large(limit)
+    try:
+        body = request.body
+    except RequestDataTooBig as exc:
+        raise errors.payload_too_large(limit) from exc
+    if len(body) > limit:
+        raise errors.payload_too_large(limit)
+    return body
+
+
+def _check_post(request: HttpRequest, method: str) -> None:
+    if request.method != "POST":
+        raise errors.PerspectiveError(
+            405, "INVALID_ARGUMENT", f"comments:{method} takes POST, not {request.method}."
+        )
+    if request.GET.get("alt", "json") != "json":
+        raise errors.invalid_argument("Only alt=json is supported.")
+
+
+@csrf_exempt
+def analyze(request: HttpRequest) -> HttpResponse:
+    """POST /v1alpha1/comments:analyze — score a comment as Perspective's AnalyzeComment does."""
+    try:
+        _check_post(request, "analyze")
+        site = _authenticate(request)
+        _check_rate(request, site)
+        analyze_request = parse_analyze_request(parse_body(_read_body(request)))
+        result = analyze_comment(
+            analyze_request, engine=get_engine(), detect_language=get_language_detector()
+        )
+    except errors.PerspectiveError as error:
+        response = error.to_response()
+        if error.code == 405:
+            response["Allow"] = "POST"
+        return response
+    return _json_response(request, result)
+
+
+@csrf_exempt
+def suggest_score(request: HttpRequest) -> HttpResponse:
+    """POST /v1alpha1/comments:suggestscore — not offered: Parley learns from moderators instead."""
+    try:
+        _check_post(request, "suggestscore")
+        _authenticate(request)
+        raise errors.unimplemented(
+            "comments:suggestscore is not supported by Parley: score corrections come from "
+            "the site's moderators (approve / reject in the moderation queue), not from the API."
+        )
+    except errors.PerspectiveError as error:
+        return error.to_response()
+
+
+@require_GET
+def discovery(request: HttpRequest) -> HttpResponse:
+    """GET /$discovery/rest?version=v1alpha1 — the document Google's client libraries build from."""
+    version = request.GET.get("version", API_VERSION)
+    if version != API_VERSION:
+        return errors.PerspectiveError(
+            404, "NOT_FOUND", f"Discovery document not found for API version {version!r}."
+        ).to_response()
+    root_url = request.build_absolute_uri("/")
+    return _json_response(request, discovery_document(root_url))
