@@ -1,7 +1,381 @@
-"""Reader pages."""
+"""Reader pages: the story list, an article with its comment section, posting, reporting, the FAQ
+and the embed script.
 
-from django.http import HttpRequest, HttpResponse
+Views parse the request, call one service or selector, and render; every rule lives in
+``services``/``selectors`` so these pages, the JSON API and the embed behave the same. Each view
+works without JavaScript (plain links, form POST + redirect); with htmx the same views answer with
+fragments (``HX-Request`` header) that are swapped into the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parley.comments import selectors, services
+from parley.comments.client_address import client_address
+from parley.comments.errors import InvalidInput, ParleyError, RateLimited
+from parley.comments.forms import CommentForm, ReportForm
+from parley.comments.models import Comment, CommentStatus, Site, Story
+from parley.moderation.site_settings import ModerationSettings, site_settings
+
+# The reader's own comment ids, signed so nobody can claim to see someone else's pending comment.
+OWN_COMMENTS_COOKIE = "parley_own"
+OWN_COMMENTS_SALT = "parley.comments.own-comments"
+OWN_COMMENTS_MAX_AGE = 30 * 24 * 3600
+OWN_COMMENTS_KEEP = 50
+ORDERS = ("newest", "oldest")
+EMBED_SCRIPT = Path(__file__).resolve().parent / "static" / "parley" / "embed.js"
 
 
+def own_comment_ids(request: HttpRequest) -> list[int]:
+    """Return the ids of comments this browser posted (from the signed cookie; [] if tampered)."""
+    raw = request.get_signed_cookie(
+        OWN_COMMENTS_COOKIE, default="", salt=OWN_COMMENTS_SALT, max_age=OWN_COMMENTS_MAX_AGE
+    )
+    return [int(part) for part in raw.split(",") if part.isdigit()]
+
+
+def remember_own_comment(request: HttpRequest, response: HttpResponse, comment_id: int) -> None:
+    """Add a comment id to the reader's signed cookie (httponly, SameSite=Lax, newest kept)."""
+    ids = [i for i in own_comment_ids(request) if i != comment_id] + [comment_id]
+    response.set_signed_cookie(
+        OWN_COMMENTS_COOKIE,
+        ",".join(str(i) for i in ids[-OWN_COMMENTS_KEEP:]),
+        salt=OWN_COMMENTS_SALT,
+        max_age=OWN_COMMENTS_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _story_by_slug(slug: str) -> Story:
+    story = Story.objects.select_related("site").filter(slug=slug).order_by("id").first()
+    if story is None:
+        raise Http404(_("No such story."))
+    return story
+
+
+def _order(request: HttpRequest) -> str:
+    order = request.GET.get("order", "newest")
+    return order if order in ORDERS else "newest"
+
+
+def _mention_targets(nodes) -> dict[str, int]:
+    """Map each commenter shown on the page to their first comment there, for "@Name" links."""
+    targets: dict[str, int] = {}
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        targets.setdefault(node.comment.author_name.casefold(), node.comment.id)
+        stack.extend(reversed(node.replies))
+    return targets
+
+
+def _thread_context(request: HttpRequest, story: Story, order: str, cursor: str | None) -> dict:
+    page = selectors.thread_page(
+        story=story, order=order, cursor=cursor, include_comment_ids=own_comment_ids(request)
+    )
+    base = reverse("comments:story", args=[story.slug])
+    fragment = reverse("comments:thread_fragment", args=[story.slug])
+    more_query = urlencode({"order": order, "cursor": page.next_cursor}) if page.next_cursor else ""
+    return {
+        "story": story,
+        "page": page,
+        "max_level": selectors.MAX_REPLY_LEVEL,
+        "order": order,
+        "cursor": cursor,
+        # Kept in the Reply links so the no-JavaScript page reopens on the same page and order.
+        "page_query": urlencode({"order": order, **({"cursor": cursor} if cursor else {})}),
+        "mentions": _mention_targets(page.comments),
+        "more_url": f"{base}?{more_query}#comments" if more_query else "",
+        "more_fragment_url": f"{fragment}?{more_query}" if more_query else "",
+        "order_links": [
+            (value, label, f"{base}?{urlencode({'order': value})}#comments")
+            for value, label in (("newest", _("Newest first")), ("oldest", _("Oldest first")))
+        ],
+    }
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Parley")
+    """List the stories, newest first, with their published comment counts."""
+    stories = Story.objects.select_related("site").exclude(slug="").order_by(
+        "-published_at", "-id"
+    )[:100]
+    return render(request, "comments/home.html", {"stories": stories})
+
+
+@require_GET
+def story_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The article and its comment section (first page, or the page after ``?cursor=``)."""
+    story = _story_by_slug(slug)
+    order = _order(request)
+    cursor = request.GET.get("cursor") or None
+    try:
+        context = _thread_context(request, story, order, cursor)
+    except ParleyError as error:
+        return _error_page(request, error)
+    form_initial = {}
+    parent = None
+    reply_to = request.GET.get("reply_to", "")
+    if reply_to.isdigit():
+        parent = story.comments.filter(pk=int(reply_to)).first()
+        if parent is not None and (
+            parent.status == CommentStatus.PUBLISHED or parent.id in own_comment_ids(request)
+        ):
+            form_initial = {"parent_id": parent.id}
+        else:
+            parent = None
+    context.update(
+        form=CommentForm(initial=form_initial), parent=parent, site=story.site,
+        closed=story.comments_closed(),
+    )
+    return render(request, "comments/story.html", context)
+
+
+@require_GET
+def thread_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The next page of top-level comments, for htmx's "View more comments"."""
+    story = _story_by_slug(slug)
+    order = _order(request)
+    cursor = request.GET.get("cursor") or None
+    if not _is_htmx(request):
+        return HttpResponseRedirect(
+            reverse("comments:story", args=[slug]) + "?" + request.GET.urlencode()
+        )
+    try:
+        context = _thread_context(request, story, order, cursor)
+    except ParleyError as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain")
+    return render(request, "comments/_more_page.html", context)
+
+
+def _status_message(result: services.PostResult) -> str:
+    if result.status == CommentStatus.PUBLISHED:
+        message = _("Thank you, your comment is published.")
+    elif result.status == CommentStatus.PENDING:
+        message = _(
+            "Thank you. Your comment is awaiting moderation: you can see it, and others will "
+            "once a moderator has approved it."
+        )
+    else:
+        reasons = "; ".join(result.public_reasons) or _("it does not follow our comment policy")
+        message = _(
+            "Sorry, we could not publish your comment (%(reasons)s). You are welcome to rephrase "
+            "it and try again."
+        ) % {"reasons": reasons}
+    if result.nudge:
+        message = f"{message} {result.nudge}"
+    return message
+
+
+@require_POST
+def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    """Post a comment or reply through ``services.post_comment``; errors go back to the form."""
+    story = _story_by_slug(slug)
+    form = CommentForm(request.POST)
+    parent: Comment | None = None
+    status = 422
+    headers: dict[str, str] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["parent_id"]:
+                parent = Comment.objects.filter(pk=data["parent_id"]).first()
+                if parent is None:
+                    raise InvalidInput("text", _("The comment you are replying to is gone."))
+            result = services.post_comment(
+                story=story,
+                text=data["text"],
+                author_name=data["author_name"],
+                author_email=data["author_email"],
+                parent=parent,
+                author_user=request.user if request.user.is_authenticated else None,
+                client_ip=client_address(request),
+            )
+        except InvalidInput as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, getattr(error, "detail", error.message))
+        except ParleyError as error:
+            form.add_error(None, error.message)
+            status = error.status
+            if isinstance(error, RateLimited):
+                headers["Retry-After"] = str(error.retry_after)
+        else:
+            return _posted(request, story, form, result)
+    if _is_htmx(request):
+        # htmx swaps the re-rendered form (errors beside their fields) in place of the old one.
+        headers.update({"HX-Retarget": "#comment-form", "HX-Reswap": "outerHTML"})
+        response = render(
+            request, "comments/_form.html",
+            {"story": story, "form": form, "parent": parent, "closed": False}, status=status,
+        )
+    else:
+        response = _story_with_form(request, story, form, parent, status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _posted(
+    request: HttpRequest, story: Story, form: CommentForm, result: services.PostResult
+) -> HttpResponse:
+    comment = result.comment
+    message = _status_message(result)
+    visible = result.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+    if _is_htmx(request):
+        target = form.cleaned_data["reply_target"] if comment.parent_id else "#comment-list"
+        order = request.POST.get("order", "newest")
+        node = None
+        if visible:
+            node = selectors.CommentNode(
+                comment=comment,
+                # Past the deepest nesting level a reply says whom it answers (as the thread does).
+                replying_to=comment.parent.author_name
+                if comment.parent_id and comment.depth > selectors.MAX_REPLY_LEVEL else None,
+                is_own_pending=result.status == CommentStatus.PENDING,
+                level=min(comment.depth, selectors.MAX_REPLY_LEVEL),
+            )
+        context = {
+            "node": node,
+            "max_level": selectors.MAX_REPLY_LEVEL,
+            "container": target.lstrip("#"),
+            "story": story,
+            "message": message,
+            "message_kind": "success" if visible else "error",
+            "mentions": {},
+        }
+        response = render(request, "comments/_posted.html", context)
+        response["HX-Trigger-After-Settle"] = json.dumps(
+            {"parley:posted": {"id": comment.id if visible else None, "status": result.status}}
+        )
+        if visible:
+            response["HX-Retarget"] = target
+            if target == "#comment-list":
+                response["HX-Reswap"] = "afterbegin" if order == "newest" else "beforeend"
+            else:
+                response["HX-Reswap"] = "beforeend"
+        else:
+            response["HX-Reswap"] = "none"
+    else:
+        if visible:
+            messages.success(request, message)
+            anchor = f"#comment-{comment.id}"
+        else:
+            messages.error(request, message)
+            anchor = "#comment-form"
+        response = HttpResponseRedirect(
+            reverse("comments:story", args=[story.slug]) + anchor, status=303
+        )
+    if visible:
+        remember_own_comment(request, response, comment.id)
+    return response
+
+
+def _story_with_form(
+    request: HttpRequest, story: Story, form: CommentForm, parent: Comment | None, status: int
+) -> HttpResponse:
+    """The full page again, with the submitted form and its errors (no-JavaScript posting)."""
+    context = _thread_context(request, story, _order(request), None)
+    context.update(form=form, parent=parent, site=story.site, closed=story.comments_closed())
+    return render(request, "comments/story.html", context, status=status)
+
+
+def _error_page(request: HttpRequest, error: ParleyError) -> HttpResponse:
+    return render(request, "comments/error.html", {"error": error}, status=error.status)
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Show the report form for one published comment, or file the report."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("story"), pk=comment_id, status=CommentStatus.PUBLISHED
+    )
+    story = comment.story
+    template = "comments/_report_form.html" if _is_htmx(request) else "comments/report.html"
+    form = ReportForm(request.POST or None, auto_id=f"report-{comment.id}-%s")
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.report_comment(
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    client_ip=client_address(request),
+                )
+            except InvalidInput as error:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, getattr(error, "detail", error.message))
+            except ParleyError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                thanks = _("Thank you for your report. A moderator will look at this comment.")
+                if _is_htmx(request):
+                    return render(request, "comments/_report_done.html", {"message": thanks})
+                messages.success(request, thanks)
+                return HttpResponseRedirect(
+                    reverse("comments:story", args=[story.slug]) + f"#comment-{comment.id}",
+                    status=303,
+                )
+        if _is_htmx(request):
+            status = 200  # htmx swaps only successful answers; the errors are in the fragment
+    return render(
+        request, template, {"comment": comment, "story": story, "form": form}, status=status
+    )
+
+
+@require_GET
+def faq(request: HttpRequest) -> HttpResponse:
+    """The Comments FAQ: the site's own text when it has one, else Parley's actual policy."""
+    site_slug = request.GET.get("site", "")
+    sites = Site.objects.order_by("id")
+    site = (sites.filter(slug=site_slug).first() if site_slug else None) or sites.first()
+    return render(
+        request,
+        "comments/faq.html",
+        {
+            "site": site,
+            "rules": site_settings(site) if site is not None else ModerationSettings(),
+            "max_chars": settings.PARLEY_MAX_COMMENT_CHARS,
+        },
+    )
+
+
+@lru_cache(maxsize=4)
+def _embed_script(mtime_ns: int) -> tuple[bytes, str]:
+    body = EMBED_SCRIPT.read_bytes()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@require_GET
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """Serve the one-tag embed script, cacheable for an hour and revalidated by ETag."""
+    body, etag = _embed_script(EMBED_SCRIPT.stat().st_mtime_ns)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,99 @@
+/* Parley reader page: progressive enhancement on top of htmx (the page works without it).
+   Reply opens the one comment form under the comment and moves focus into it; Cancel puts it
+   back and returns focus to the Reply link; after a post the form goes home and focus moves to
+   the new comment. Only textContent is ever written here: no user text becomes markup. */
+(function () {
+  "use strict";
+  var opener = null;
+
+  function form() { return document.getElementById("comment-form"); }
+
+  function setReply(f, parentId, name, target) {
+    f.querySelector("[name=parent_id]").value = parentId || "";
+    f.querySelector("[name=reply_target]").value = target || "";
+    var line = f.querySelector("#replying-to");
+    if (line) {
+      line.querySelector(".replying-to-name").textContent = name || "";
+      line.hidden = !parentId;
+    }
+  }
+
+  function goHome(f) {
+    var home = document.getElementById("comment-form-home");
+    if (home && f.parentNode !== home) home.appendChild(f);
+    setReply(f, "", "", "");
+  }
+
+  function openReply(link) {
+    var f = form();
+    var slot = document.getElementById("reply-slot-" + link.dataset.replyTo);
+    if (!f || !slot || f.tagName !== "FORM") return false;
+    slot.appendChild(f);
+    setReply(f, link.dataset.replyTo, link.dataset.replyName, link.dataset.replyTarget);
+    opener = link;
+    f.querySelector("textarea").focus();
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".reply-link");
+    if (link && openReply(link)) { event.preventDefault(); return; }
+    var cancel = event.target.closest(".cancel-reply");
+    if (cancel && form()) {
+      event.preventDefault();
+      goHome(form());
+      if (opener && document.body.contains(opener)) opener.focus();
+      else form().querySelector("textarea").focus();
+      opener = null;
+      return;
+    }
+    var cancelReport = event.target.closest(".cancel-report");
+    if (cancelReport) {
+      var slot = cancelReport.closest(".report-slot");
+      var reportLink = slot && slot.parentNode.querySelector(".report-link");
+      if (slot) slot.textContent = "";
+      if (reportLink) reportLink.focus();
+    }
+  });
+
+  // Space activates the Reply and Cancel links too, as it would a button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== " ") return;
+    var el = event.target.closest && event.target.closest(".reply-link, .cancel-reply");
+    if (el) { event.preventDefault(); el.click(); }
+  });
+
+  // The server says a comment was posted (HX-Trigger-After-Settle): reset and show it.
+  document.addEventListener("parley:posted", function (event) {
+    var f = form();
+    var detail = event.detail || {};
+    if (!f || !detail.id) return;
+    f.querySelector("textarea").value = "";
+    goHome(f);
+    opener = null;
+    var empty = document.getElementById("no-comments");
+    if (empty) empty.remove();
+    var posted = document.querySelector("#comment-" + detail.id + " > article");
+    if (posted) { posted.tabIndex = -1; posted.focus(); }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target) return;
+    if (target.id === "comment-form") {
+      // The form came back with errors: focus the first field that needs attention.
+      var bad = target.querySelector("[aria-invalid=true]") || target.querySelector(".form-errors");
+      if (bad) { if (!bad.matches("input, textarea, select")) bad.tabIndex = -1; bad.focus(); }
+    } else if (target.classList.contains("report-slot")) {
+      var first = target.querySelector("select, .report-done");
+      if (first) first.focus();
+    } else if (target.id === "comment-list") {
+      // A page loaded after our own new comment may repeat it: keep the first copy only.
+      var seen = {};
+      Array.prototype.forEach.call(target.children, function (li) {
+        if (!li.id) return;
+        if (seen[li.id]) li.remove(); else seen[li.id] = true;
+      });
+    }
+  });
+})();
