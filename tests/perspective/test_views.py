@@ -309,7 +309,7 @@ class TestErrors:
     def test_get_is_refused(self, client, site, engine):
         response = client.get(f"{ANALYZE}?key={API_KEY}")
         assert response.status_code == 405
-        assert response["Allow"] == "POST"
+        assert response["Allow"] == "POST, OPTIONS"
         error_of(response)
 
     def test_suggestscore_is_not_supported(self, client, site, engine):
@@ -402,3 +402,52 @@ def test_csrf_is_not_required(site, engine):
     strict = Client(enforce_csrf_checks=True)
     response = post(strict, {"comment": {"text": "hello"}, "requestedAttributes": {"TOXICITY": {}}})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+class TestCors:
+    ORIGIN = "https://news.example.com"
+    BODY = {"comment": {"text": "hello"}, "requestedAttributes": {"TOXICITY": {}}}
+
+    @pytest.fixture
+    def listed(self, site):
+        site.allowed_origins = self.ORIGIN
+        site.save()
+        return site
+
+    def preflight(self, client, origin, key=API_KEY):
+        return client.options(f"{ANALYZE}?key={key}", HTTP_ORIGIN=origin,
+                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+
+    def test_preflight_from_the_sites_origin_is_allowed(self, client, listed, engine):
+        response = self.preflight(client, self.ORIGIN)
+        assert response.status_code == 204
+        assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+        assert "X-Goog-Api-Key" in response["Access-Control-Allow-Headers"]
+        assert "Access-Control-Allow-Credentials" not in response
+
+    def test_preflight_from_another_origin_is_refused(self, client, listed, engine):
+        response = self.preflight(client, "https://evil.example")
+        assert response.status_code == 403
+        assert "Access-Control-Allow-Origin" not in response
+
+    def test_origin_listed_by_another_site_does_not_open_this_key(self, client, listed, engine):
+        from parley.comments.models import Site
+
+        other = Site(name="Other", slug="other", allowed_origins="https://other.example")
+        other_key = other.set_api_key()
+        other.save()
+        assert self.preflight(client, self.ORIGIN, key=other_key).status_code == 403
+
+    def test_answers_carry_the_origin_only_for_listed_origins(self, client, listed, engine):
+        ok = post(client, self.BODY, HTTP_ORIGIN=self.ORIGIN)
+        assert ok["Access-Control-Allow-Origin"] == self.ORIGIN
+        assert "Origin" in ok["Vary"]
+        refused = post(client, self.BODY, HTTP_ORIGIN="https://evil.example")
+        assert refused.status_code == 200
+        assert "Access-Control-Allow-Origin" not in refused
+
+    def test_errors_are_readable_from_a_listed_origin(self, client, listed, engine):
+        response = post(client, self.BODY, key="pk_wrong", HTTP_ORIGIN=self.ORIGIN)
+        assert response.status_code == 400
+        assert response["Access-Control-Allow-Origin"] == self.ORIGIN

@@ -21,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 
 from parley.comments.models import Site
 
-from . import errors
+from . import cors, errors
 from .analysis import ScoringEngine, analyze_comment
 from .discovery import API_VERSION, discovery_document
 from .keys import api_key_from_request, site_for_api_key
@@ -117,6 +117,9 @@ def _check_post(request: HttpRequest, method: str) -> None:
 @csrf_exempt
 def analyze(request: HttpRequest) -> HttpResponse:
     """POST /v1alpha1/comments:analyze — score a comment as Perspective's AnalyzeComment does."""
+    if cors.is_preflight(request):
+        return cors.preflight_response(request)
+    site: Site | None = None
     try:
         _check_post(request, "analyze")
         site = _authenticate(request)
@@ -125,12 +128,13 @@ def analyze(request: HttpRequest) -> HttpResponse:
         result = analyze_comment(
             analyze_request, engine=get_engine(), detect_language=get_language_detector()
         )
+        response = _json_response(request, result)
     except errors.PerspectiveError as error:
         response = error.to_response()
         if error.code == 405:
-            response["Allow"] = "POST"
-        return response
-    return _json_response(request, result)
+            response["Allow"] = "POST, OPTIONS"
+    cors.add_cors_headers(request, response, site)
+    return response
 
 
 @csrf_exempt
