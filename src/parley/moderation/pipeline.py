@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from parley.comments.models import Comment, Story
@@ -76,39 +78,49 @@ def _rule_outcome(*, story: Story, text: str) -> Outcome | None:
     return None
 
 
-def _load_engine() -> Any | None:
-    """Return the shared engine, or None when it is switched off or not installed."""
+@dataclass(frozen=True)
+class EngineApi:
+    """The engine's small interface as the pipeline uses it (a seam tests can replace)."""
+
+    engine: Any  # has score(text, context) -> Scores
+    context: Callable[..., Any]  # parley.engine.Context
+    policy_from_dict: Callable[[dict], Any]  # parley.engine.policy.Policy.from_dict
+    decide: Callable[[Any, Any], Any]  # parley.engine.policy.decide -> Verdict
+
+
+def load_engine_api() -> EngineApi | None:
+    """Return the shared engine and its policy, or None when switched off or not installed."""
     if settings.PARLEY_ENGINE != "on":
         return None
     try:
-        from parley.engine import Engine
+        from parley.engine import Context, Engine
+        from parley.engine.policy import Policy, decide
     except ImportError:
         return None
-    return Engine.shared()
+    return EngineApi(engine=Engine.shared(), context=Context,
+                     policy_from_dict=Policy.from_dict, decide=decide)
 
 
-def _engine_outcome(engine: Any, *, story: Story, text: str, parent: Comment | None) -> Outcome:
-    from parley.engine import Context
-    from parley.engine.policy import Policy, decide
-
+def _engine_outcome(api: EngineApi, *, story: Story, text: str,
+                    parent: Comment | None) -> Outcome:
     thread: tuple[str, ...] = ()
     if parent is not None:
         root_id = parent.root_id or parent.pk
         thread = tuple(
-            story.comments.filter(root_id=root_id, status="published")
+            story.comments.filter(Q(pk=root_id) | Q(root_id=root_id), status="published")
             .order_by("-created_at").values_list("text", flat=True)[:THREAD_CONTEXT]
         )
-    context = Context(
+    context = api.context(
         title=story.title,
         body=story.body,
         parent=parent.text if parent is not None else "",
         thread=thread,
         story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
     )
-    future = _executor.submit(engine.score, text, context)
+    future = _executor.submit(api.engine.score, text, context)
     scores = future.result(timeout=settings.PARLEY_ENGINE_TIMEOUT_S)
-    policy = Policy.from_dict((story.site.moderation_settings or {}).get("policy", {}))
-    verdict = decide(scores, policy)
+    policy = api.policy_from_dict((story.site.moderation_settings or {}).get("policy", {}))
+    verdict = api.decide(scores, policy)
     status = STATUS_FOR_DECISION[verdict.status]
     nudge = None
     if getattr(policy, "nudge", False) and verdict.public_reasons and status != "rejected":
@@ -138,11 +150,11 @@ def moderate(*, story: Story, text: str, parent: Comment | None = None,
 
 def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Outcome:
     try:
-        engine = _load_engine()
-        if engine is None:
+        api = load_engine_api()
+        if api is None:
             return Outcome(status="published", reasons=["model-free rules only"],
                            engine_version="rules")
-        return _engine_outcome(engine, story=story, text=text, parent=parent)
+        return _engine_outcome(api, story=story, text=text, parent=parent)
     except FutureTimeout:
         logger.warning("engine took longer than %ss; holding comment for review",
                        settings.PARLEY_ENGINE_TIMEOUT_S)
