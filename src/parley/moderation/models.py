@@ -1,9 +1,13 @@
-"""What the moderation pipeline decided about each comment, and why."""
+"""What the pipeline and moderators decided on each comment, who may decide, and the record."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Decision(models.TextChoices):
@@ -13,7 +17,11 @@ class Decision(models.TextChoices):
 
 
 class ModerationRecord(models.Model):
-    """The scores, verdict and reasons for one comment, written with it in one transaction."""
+    """The scores, verdict and reasons for one comment, written with it in one transaction.
+
+    The human fields (``reviewed_*``, ``human_label``) are filled by the moderation actions, so the
+    queues can tell "no person has looked at this" with one join instead of scanning the audit log.
+    """
 
     comment = models.OneToOneField(
         "comments.Comment", on_delete=models.CASCADE, related_name="moderation"
@@ -25,9 +33,196 @@ class ModerationRecord(models.Model):
     language = models.CharField(max_length=16, blank=True, default="")
     engine_version = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when enough reader reports hid a published comment; cleared by a moderator's decision.
+    hidden_by_reports = models.BooleanField(default=False)
+    human_label = models.CharField(max_length=16, blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.decision} #{self.comment_id}"
+
+
+class Role(models.TextChoices):
+    MODERATOR = "moderator", _("Moderator")
+    ADMIN = "admin", _("Site admin")
+
+
+class SiteMembership(models.Model):
+    """A user's role on one site: moderators decide on comments, site admins also set the rules."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="site_memberships"
+    )
+    site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MODERATOR)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "site"], name="membership_unique_user_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.site}"
+
+
+class AuditAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    FEATURE = "feature", _("Featured")
+    UNFEATURE = "unfeature", _("Unfeatured")
+    BAN = "ban", _("Banned author")
+    SUSPEND = "suspend", _("Suspended author")
+    PREMODERATE = "premoderate", _("Pre-moderated author")
+    LIFT_RESTRICTION = "lift_restriction", _("Lifted author restriction")
+    UNDO = "undo", _("Undid an action")
+    HIDE_BY_REPORTS = "hide_by_reports", _("Hidden by reader reports")
+    CHANGE_SETTINGS = "change_settings", _("Changed site settings")
+    CHANGE_STORY = "change_story", _("Changed story settings")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit rows are append-only: bulk updates and deletes through the ORM are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One moderation action: who, when, what, why, and the state before and after. Never edited."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    # Kept as text too, so the row still says who acted if the account is renamed.
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    site = models.ForeignKey(
+        "comments.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "comments.Comment", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    reason = models.CharField(max_length=32, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    before = models.JSONField(blank=True, default=dict)
+    after = models.JSONField(blank=True, default=dict)
+    # For an undo: the entry it reverses.
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by"
+    )
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["site", "-created_at"], name="audit_site_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.action} #{self.comment_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")
+
+
+class DecisionLabel(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RejectReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    SPAM = "spam", _("Spam")
+    OTHER = "other", _("Other")
+
+
+class HumanDecision(models.Model):
+    """A moderator's approve/reject on a comment, kept as a labelled example for retraining.
+
+    The text, scores and language are snapshots, so the example stays what the moderator saw even
+    if the comment changes later. An undo marks the decision (``undone_at``) instead of deleting it.
+    """
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="human_decisions"
+    )
+    site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=16, choices=DecisionLabel.choices)
+    reason = models.CharField(max_length=16, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    text = models.TextField()
+    scores = models.JSONField(blank=True, default=dict)
+    engine_decision = models.CharField(max_length=8, blank=True, default="")
+    language = models.CharField(max_length=16, blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["site", "decided_at"], name="decision_site_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.comment_id}"
+
+
+class RestrictionKind(models.TextChoices):
+    BAN = "ban", _("Banned")
+    PREMODERATE = "premoderate", _("Always pre-moderate")
+
+
+class AuthorRestriction(models.Model):
+    """A ban, suspension (a ban with an end) or pre-moderation of one author on one site.
+
+    An author is matched by any of account, e-mail address or hashed client address, so a banned
+    guest cannot come back simply by changing the name they type.
+    """
+
+    site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=RestrictionKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField(blank=True, default="")
+    ip_hash = models.CharField(max_length=64, blank=True, default="")
+    author_name = models.CharField(max_length=120, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["site", "kind", "email"], name="restriction_email_idx"),
+            models.Index(fields=["site", "kind", "ip_hash"], name="restriction_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.author_name or self.email or self.user_id}"

@@ -1,0 +1,61 @@
+"""Django admin for moderation: memberships and restrictions are editable, the audit log is not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from parley.moderation.models import (
+    AuditEntry,
+    AuthorRestriction,
+    HumanDecision,
+    ModerationRecord,
+    SiteMembership,
+)
+
+
+@admin.register(SiteMembership)
+class SiteMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "site", "role", "created_at")
+    list_filter = ("role", "site")
+    autocomplete_fields = ()
+
+
+@admin.register(AuthorRestriction)
+class AuthorRestrictionAdmin(admin.ModelAdmin):
+    list_display = ("site", "kind", "author_name", "email", "created_at", "expires_at", "lifted_at")
+    list_filter = ("kind", "site")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never editable or deletable from the admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_name", "action", "site", "comment_id", "reason")
+    list_filter = ("action", "site")
+    search_fields = ("actor_name", "note")
+
+
+@admin.register(HumanDecision)
+class HumanDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("decided_at", "label", "reason", "language", "site", "comment_id", "undone_at")
+    list_filter = ("label", "reason", "site")
+
+
+@admin.register(ModerationRecord)
+class ModerationRecordAdmin(ReadOnlyAdmin):
+    list_display = ("comment_id", "decision", "language", "engine_version", "human_label")
+    list_filter = ("decision", "human_label")

@@ -1,0 +1,84 @@
+"""Forms for the site's rules and a story's comment settings (validation only; services write)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from parley.comments.models import Site
+from parley.moderation.site_settings import site_settings
+
+
+class SiteRulesForm(forms.Form):
+    banned_words = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One word or phrase a line: comments containing one are rejected.",
+    )
+    suspect_words = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line: comments containing one are held for review.",
+    )
+    hold_links = forms.BooleanField(required=False, help_text="Hold comments with a web address.")
+    premoderate_all = forms.BooleanField(required=False, help_text="Hold every new comment.")
+    close_after_days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650,
+        help_text="Close comments this many days after a story is published (empty: never).",
+    )
+    report_threshold_review = forms.IntegerField(
+        min_value=1, max_value=1000, help_text="Reports that put a comment in Reported.")
+    report_threshold_hide = forms.IntegerField(
+        min_value=1, max_value=1000, help_text="Reports that hide a comment until a decision.")
+    pending_alert_minutes = forms.IntegerField(
+        required=False, min_value=1, max_value=10080,
+        help_text="E-mail moderators when a comment waits longer than this (empty: never).",
+    )
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        current = site_settings(site)
+        kwargs.setdefault("initial", {
+            "banned_words": "\n".join(current.banned_words),
+            "suspect_words": "\n".join(current.suspect_words),
+            "hold_links": current.hold_links,
+            "premoderate_all": current.premoderate_all,
+            "close_after_days": current.close_after_days,
+            "report_threshold_review": current.report_threshold_review,
+            "report_threshold_hide": current.report_threshold_hide,
+            "pending_alert_minutes": current.pending_alert_minutes,
+        })
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        review, hide = data.get("report_threshold_review"), data.get("report_threshold_hide")
+        if review and hide and hide < review:
+            self.add_error("report_threshold_hide", "Must not be below the review threshold.")
+        return data
+
+    def cleaned_settings(self) -> dict[str, Any]:
+        """Return the settings as stored in ``Site.moderation_settings``."""
+        data = self.cleaned_data
+
+        def lines(text: str) -> list[str]:
+            return [line.strip() for line in text.splitlines() if line.strip()]
+
+        return {
+            "banned_words": lines(data["banned_words"]),
+            "suspect_words": lines(data["suspect_words"]),
+            "hold_links": data["hold_links"],
+            "premoderate_all": data["premoderate_all"],
+            "close_after_days": data["close_after_days"],
+            "report_threshold_review": data["report_threshold_review"],
+            "report_threshold_hide": data["report_threshold_hide"],
+            "pending_alert_minutes": data["pending_alert_minutes"],
+        }
+
+
+class StorySettingsForm(forms.Form):
+    close_now = forms.BooleanField(required=False)
+    reopen = forms.BooleanField(required=False)
+    close_in_days = forms.IntegerField(required=False, min_value=1, max_value=3650)
+    premoderate = forms.TypedChoiceField(
+        required=False, choices=[("", "unchanged"), ("1", "yes"), ("0", "no")],
+        coerce=lambda v: v == "1", empty_value=None,
+    )

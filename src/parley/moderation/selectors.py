@@ -1,0 +1,274 @@
+"""The read side of moderation: queues, their counts, author histories, the audit log.
+
+Counts are computed by query every time (never kept as counters), so they cannot drift, go
+negative or lag behind an action; they are cheap because every queue is an indexed filter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from parley.comments.errors import InvalidInput
+from parley.comments.models import Comment, CommentStatus, Report, Site
+from parley.moderation.models import AuditEntry, DecisionLabel
+from parley.moderation.site_settings import site_settings
+
+QUEUES: tuple[str, ...] = ("pending", "reported", "unmoderated", "approved", "rejected")
+QUEUE_LABELS = {
+    "pending": "Pending", "reported": "Reported", "unmoderated": "Unmoderated",
+    "approved": "Approved", "rejected": "Rejected",
+}
+SCORE_ATTRIBUTES: tuple[str, ...] = (
+    "TOXICITY", "SEVERE_TOXICITY", "INSULT", "PROFANITY", "THREAT", "IDENTITY_ATTACK",
+    "OFF_TOPIC", "SPAM",
+)
+PAGE_SIZE = 25
+RECENT_PER_AUTHOR = 3
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a moderator narrowed the queue to; every field optional."""
+
+    story_id: int | None = None
+    attribute: str = ""
+    min_score: float | None = None
+    reason: str = ""
+    language: str = ""
+    text: str = ""
+
+    @classmethod
+    def from_query(cls, params: Any) -> QueueFilters:
+        """Build filters from request.GET; raise InvalidInput naming a bad parameter."""
+        story = (params.get("story") or "").strip()
+        attribute = (params.get("attr") or "").strip().upper()
+        raw_min = (params.get("min") or "").strip()
+        if story and not story.isdigit():
+            raise InvalidInput("story", "must be a story number.")
+        if attribute and attribute not in SCORE_ATTRIBUTES:
+            raise InvalidInput("attr", "unknown attribute.")
+        min_score = None
+        if raw_min:
+            try:
+                min_score = float(raw_min)
+            except ValueError:
+                raise InvalidInput("min", "must be a number between 0 and 1.") from None
+            if not 0.0 <= min_score <= 1.0:
+                raise InvalidInput("min", "must be a number between 0 and 1.")
+        return cls(
+            story_id=int(story) if story else None,
+            attribute=attribute,
+            min_score=min_score,
+            reason=(params.get("reason") or "").strip()[:60],
+            language=(params.get("lang") or "").strip()[:16],
+            text=(params.get("q") or "").strip()[:200],
+        )
+
+    def apply(self, comments: QuerySet[Comment]) -> QuerySet[Comment]:
+        if self.story_id is not None:
+            comments = comments.filter(story_id=self.story_id)
+        if self.attribute:
+            threshold = self.min_score if self.min_score is not None else 0.5
+            comments = comments.filter(**{f"moderation__scores__{self.attribute}__gte": threshold})
+        if self.reason:
+            comments = comments.annotate(
+                reasons_text=Cast("moderation__reasons", TextField())
+            ).filter(
+                Q(reasons_text__icontains=self.reason)
+                | Q(pk__in=Report.objects.filter(reason=self.reason).values("comment_id"))
+                | Q(human_decisions__reason=self.reason, human_decisions__undone_at__isnull=True)
+            ).distinct()
+        if self.language:
+            comments = comments.filter(
+                Q(moderation__language=self.language) | Q(language=self.language)
+            )
+        if self.text:
+            comments = comments.filter(
+                Q(text__icontains=self.text) | Q(author_name__icontains=self.text)
+            )
+        return comments
+
+    def to_query(self) -> str:
+        """Return the filters as a query string (for links that keep them)."""
+        from urllib.parse import urlencode
+
+        pairs = {
+            "story": self.story_id or "", "attr": self.attribute,
+            "min": "" if self.min_score is None else self.min_score, "reason": self.reason,
+            "lang": self.language, "q": self.text,
+        }
+        return urlencode({k: v for k, v in pairs.items() if v not in ("", None)})
+
+    @property
+    def active(self) -> bool:
+        return any([self.story_id, self.attribute, self.reason, self.language, self.text])
+
+
+def _open_reports_q(sites: Iterable[Site]) -> Q:
+    """Match comments whose open reports reach their own site's review threshold."""
+    condition = Q(pk__in=[])
+    for site in sites:
+        threshold = site_settings(site).report_threshold_review
+        condition |= Q(story__site=site, open_reports__gte=threshold)
+    return condition
+
+
+def _with_open_reports(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    return comments.annotate(
+        open_reports=Count("reports", filter=Q(reports__resolved=False), distinct=True)
+    )
+
+
+def queue_queryset(queue: str, *, sites: QuerySet[Site] | list[Site],
+                   filters: QueueFilters | None = None) -> QuerySet[Comment]:
+    """Return the comments in one queue on the given sites (unordered)."""
+    if queue not in QUEUES:
+        raise InvalidInput("queue", "unknown queue.")
+    sites = list(sites)
+    comments = Comment.objects.filter(story__site__in=sites)
+    if filters is not None:
+        comments = filters.apply(comments)
+    if queue == "pending":
+        return comments.filter(status=CommentStatus.PENDING)
+    if queue == "rejected":
+        return comments.filter(status=CommentStatus.REJECTED)
+    if queue == "approved":
+        return comments.filter(
+            status=CommentStatus.PUBLISHED, moderation__human_label=DecisionLabel.APPROVED
+        )
+    if queue == "unmoderated":
+        return comments.exclude(status=CommentStatus.REMOVED).filter(
+            Q(moderation__isnull=True) | Q(moderation__reviewed_at__isnull=True)
+        )
+    # reported: published (or hidden by reports) with enough open reports
+    return _with_open_reports(
+        comments.filter(status__in=[CommentStatus.PUBLISHED, CommentStatus.PENDING])
+    ).filter(_open_reports_q(sites))
+
+
+def queue_counts(*, sites: QuerySet[Site] | list[Site],
+                 filters: QueueFilters | None = None) -> dict[str, int]:
+    """Return the number of comments in each queue (two queries)."""
+    sites = list(sites)
+    comments = Comment.objects.filter(story__site__in=sites)
+    if filters is not None:
+        comments = filters.apply(comments)
+    unreviewed = Q(moderation__isnull=True) | Q(moderation__reviewed_at__isnull=True)
+    totals = comments.aggregate(
+        pending=Count("id", filter=Q(status=CommentStatus.PENDING), distinct=True),
+        rejected=Count("id", filter=Q(status=CommentStatus.REJECTED), distinct=True),
+        approved=Count("id", filter=Q(status=CommentStatus.PUBLISHED,
+                                      moderation__human_label=DecisionLabel.APPROVED),
+                       distinct=True),
+        unmoderated=Count("id", filter=unreviewed & ~Q(status=CommentStatus.REMOVED),
+                          distinct=True),
+    )
+    totals["reported"] = queue_queryset("reported", sites=sites, filters=filters).count()
+    return {queue: int(totals[queue] or 0) for queue in QUEUES}
+
+
+def queue_page(queue: str, *, sites: QuerySet[Site] | list[Site],
+               filters: QueueFilters | None = None, after_id: int | None = None,
+               limit: int = PAGE_SIZE) -> list[Comment]:
+    """Return one page of a queue with everything an item shows, in a fixed number of queries.
+
+    Pending is oldest first (longest wait on top); the others newest first. ``after_id`` returns
+    only comments newer than that id (what the polling asks for).
+    """
+    comments = queue_queryset(queue, sites=sites, filters=filters)
+    if after_id is not None:
+        comments = comments.filter(pk__gt=after_id)
+    order = ("created_at", "id") if queue == "pending" or after_id is not None else (
+        "-created_at", "-id")
+    comments = (
+        comments.select_related("story__site", "parent", "moderation", "author_user")
+        .prefetch_related(
+            Prefetch("reports", queryset=Report.objects.order_by("id"), to_attr="report_list")
+        )
+        .order_by(*order)[:limit]
+    )
+    page = list(comments)
+    attach_author_histories(page)
+    return page
+
+
+@dataclass
+class AuthorHistory:
+    published: int = 0
+    pending: int = 0
+    rejected: int = 0
+    recent: list[Comment] = field(default_factory=list)
+
+
+def author_key(*, user_id: int | None, email: str, ip_hash: str, name: str) -> str:
+    """Return how comments by "the same author" are grouped: account, e-mail, address, name."""
+    if user_id:
+        return f"u:{user_id}"
+    if email:
+        return f"e:{email.lower()}"
+    if ip_hash:
+        return f"h:{ip_hash}"
+    return f"n:{name}"
+
+
+def attach_author_histories(page: list[Comment]) -> None:
+    """Set ``comment.author_history`` on each comment (counts on its site, recent comments)."""
+    if not page:
+        return
+    user_ids = {c.author_user_id for c in page if c.author_user_id}
+    emails = {c.author_email.lower() for c in page if not c.author_user_id and c.author_email}
+    hashes = {c.author_ip_hash for c in page
+              if not c.author_user_id and not c.author_email and c.author_ip_hash}
+    site_ids = {c.story.site_id for c in page}
+    same_author = (
+        Q(author_user_id__in=user_ids)
+        | Q(author_user__isnull=True, author_email__in=emails)
+        | Q(author_user__isnull=True, author_email="", author_ip_hash__in=hashes)
+    )
+    authored = Comment.objects.filter(same_author, story__site_id__in=site_ids)
+    histories: dict[tuple[int, str], AuthorHistory] = defaultdict(AuthorHistory)
+    rows = authored.values("story__site_id", "author_user_id", "author_email", "author_ip_hash",
+                           "author_name", "status").annotate(n=Count("id"))
+    for row in rows:
+        key = (row["story__site_id"], author_key(
+            user_id=row["author_user_id"], email=row["author_email"],
+            ip_hash=row["author_ip_hash"], name=row["author_name"]))
+        history = histories[key]
+        if row["status"] in ("published", "pending", "rejected"):
+            setattr(history, row["status"], getattr(history, row["status"]) + row["n"])
+    recent = authored.select_related("story").order_by("-created_at", "-id")[:200]
+    for other in recent:
+        key = (other.story.site_id, author_key(
+            user_id=other.author_user_id, email=other.author_email,
+            ip_hash=other.author_ip_hash, name=other.author_name))
+        if len(histories[key].recent) < RECENT_PER_AUTHOR + 1:
+            histories[key].recent.append(other)
+    for comment in page:
+        key = (comment.story.site_id, author_key(
+            user_id=comment.author_user_id, email=comment.author_email,
+            ip_hash=comment.author_ip_hash, name=comment.author_name))
+        history = histories[key]
+        comment.author_history = AuthorHistory(
+            published=history.published, pending=history.pending, rejected=history.rejected,
+            recent=[c for c in history.recent if c.pk != comment.pk][:RECENT_PER_AUTHOR],
+        )
+
+
+def audit_entries(*, sites: QuerySet[Site] | list[Site], action: str = "",
+                  comment_id: int | None = None, actor: str = "",
+                  limit: int = 100) -> list[AuditEntry]:
+    """Return the latest audit entries on the sites, optionally for one action, comment or actor."""
+    entries = AuditEntry.objects.filter(site__in=list(sites))
+    if action:
+        entries = entries.filter(action=action)
+    if comment_id is not None:
+        entries = entries.filter(comment_id=comment_id)
+    if actor:
+        entries = entries.filter(actor_name__iexact=actor)
+    return list(entries.select_related("comment", "site").order_by("-id")[:limit])

@@ -1,0 +1,24 @@
+"""Moderator pages under /moderate/ and sign-in under /accounts/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from parley.moderation import views
+
+app_name = "moderation"
+urlpatterns = [
+    path("moderate/", views.queue, name="queue"),
+    path("moderate/poll/", views.poll, name="poll"),
+    path("moderate/bulk/", views.bulk_action, name="bulk"),
+    path("moderate/audit/", views.audit_log, name="audit_log"),
+    path("moderate/comments/<int:comment_id>/", views.comment_detail, name="comment"),
+    path("moderate/comments/<int:comment_id>/<slug:action>/", views.comment_action,
+         name="comment_action"),
+    path("moderate/stories/<int:story_id>/settings/", views.story_settings, name="story_settings"),
+    path("moderate/sites/<slug:site_slug>/", views.queue, name="site_queue"),
+    path("moderate/sites/<slug:site_slug>/poll/", views.poll, name="site_poll"),
+    path("moderate/sites/<slug:site_slug>/rules/", views.site_rules, name="site_rules"),
+    path("accounts/login/",
+         auth_views.LoginView.as_view(template_name="moderation/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

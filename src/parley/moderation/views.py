@@ -1,0 +1,317 @@
+"""Moderator pages: the queues, one comment's record, the audit log and the site's rules.
+
+Views only check access, parse input, call one service and render; domain errors become HTTP
+answers (a comment on a site the user does not moderate is a 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from parley.comments.errors import InvalidInput, ParleyError
+from parley.comments.models import Comment, Site, Story
+from parley.moderation import services
+from parley.moderation.forms import SiteRulesForm, StorySettingsForm
+from parley.moderation.models import AuditAction, RejectReason
+from parley.moderation.permissions import (
+    can_administer,
+    check_can_administer,
+    moderated_comment,
+    moderated_site,
+    moderated_sites,
+)
+from parley.moderation.selectors import (
+    QUEUE_LABELS,
+    QUEUES,
+    SCORE_ATTRIBUTES,
+    QueueFilters,
+    attach_author_histories,
+    audit_entries,
+    queue_counts,
+    queue_page,
+    queue_queryset,
+)
+
+
+def _error_response(request: HttpRequest, error: ParleyError) -> HttpResponse:
+    response = render(request, "moderation/error.html", {"error": error}, status=error.status)
+    if request.headers.get("HX-Request"):
+        response["HX-Reswap"] = "none"
+    return response
+
+
+def handles_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn the services' domain errors into their HTTP status with a readable message."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ParleyError as error:
+            return _error_response(request, error)
+
+    return wrapper
+
+
+def _scope(request: HttpRequest, site_slug: str | None) -> tuple[list[Site], Site | None]:
+    if site_slug:
+        site = moderated_site(request.user, site_slug)
+        return [site], site
+    return list(moderated_sites(request.user)), None
+
+
+def _tabs(counts: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"key": q, "label": QUEUE_LABELS[q], "count": counts[q]} for q in QUEUES]
+
+
+def _queue_context(request: HttpRequest, site_slug: str | None,
+                   params: Any = None) -> dict[str, Any]:
+    params = request.GET if params is None else params
+    sites, site = _scope(request, site_slug)
+    queue = params.get("queue") or "pending"
+    if queue not in QUEUES:
+        raise InvalidInput("queue", "unknown queue.")
+    filters = QueueFilters.from_query(params)
+    counts = queue_counts(sites=sites, filters=filters)
+    return {
+        "sites": sites, "site": site, "queue": queue, "filters": filters,
+        "filter_qs": filters.to_query(), "counts": counts, "tabs": _tabs(counts),
+        "attributes": SCORE_ATTRIBUTES, "reject_reasons": RejectReason.choices,
+        "now": timezone.now(),
+    }
+
+
+@require_GET
+@login_required
+@handles_errors
+def queue(request: HttpRequest, site_slug: str | None = None) -> HttpResponse:
+    """The moderation queue page (all moderated sites, or one)."""
+    context = _queue_context(request, site_slug)
+    sites = context["sites"]
+    context["comments"] = queue_page(context["queue"], sites=sites, filters=context["filters"])
+    context["max_id"] = (
+        queue_queryset(context["queue"], sites=sites, filters=context["filters"])
+        .aggregate(top=Max("id"))["top"] or 0
+    )
+    context["stories"] = (
+        Story.objects.filter(site__in=sites).order_by("-created_at").only("id", "title")[:200]
+    )
+    context["all_sites"] = moderated_sites(request.user)
+    site = context["site"]
+    context["poll_url"] = (
+        reverse("moderation:site_poll", args=[site.slug]) if site else reverse("moderation:poll")
+    )
+    return render(request, "moderation/queue.html", context)
+
+
+@require_GET
+@login_required
+@handles_errors
+def poll(request: HttpRequest, site_slug: str | None = None) -> HttpResponse:
+    """New items of the queue since ``after`` (appended by htmx) and fresh counts (out of band)."""
+    context = _queue_context(request, site_slug)
+    raw_after = request.GET.get("after", "0")
+    if not raw_after.isdigit():
+        raise InvalidInput("after", "must be a comment number.")
+    comments = queue_page(
+        context["queue"], sites=context["sites"], filters=context["filters"],
+        after_id=int(raw_after),
+    )
+    if context["queue"] != "pending":
+        comments.reverse()  # inserted at the top, newest first
+    context["comments"] = comments
+    context["oob_counts"] = True
+    return render(request, "moderation/poll.html", context)
+
+
+ACTIONS = ("approve", "reject", "feature", "unfeature", "ban", "suspend", "premoderate", "undo")
+
+
+def _int_field(request: HttpRequest, name: str, *, lo: int, hi: int) -> int:
+    raw = request.POST.get(name, "").strip()
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        raise InvalidInput(name, f"must be a whole number from {lo} to {hi}.")
+    return int(raw)
+
+
+@require_POST
+@login_required
+@handles_errors
+def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
+    """Run one moderation action on one comment; answer with the item as it now is."""
+    if action not in ACTIONS:
+        raise InvalidInput("action", "unknown action.")
+    comment = moderated_comment(request.user, comment_id)
+    user = request.user
+    note = request.POST.get("note", "")
+    message = ""
+    if action == "approve":
+        services.approve_comment(comment=comment, acting_user=user, note=note)
+        message = "Approved."
+    elif action == "reject":
+        reason = request.POST.get("reason", "")
+        services.reject_comment(comment=comment, acting_user=user, reason=reason, note=note)
+        message = f"Rejected ({RejectReason(reason).label.lower()})."
+    elif action in ("feature", "unfeature"):
+        services.feature_comment(comment=comment, acting_user=user, featured=action == "feature")
+        message = "Featured." if action == "feature" else "No longer featured."
+    elif action == "ban":
+        services.ban_author(comment=comment, acting_user=user, reason=note)
+        message = f"{comment.author_name} is banned and this comment rejected."
+    elif action == "suspend":
+        days = _int_field(request, "days", lo=1, hi=3650)
+        services.ban_author(comment=comment, acting_user=user, reason=note, days=days)
+        message = f"{comment.author_name} is suspended for {days} days."
+    elif action == "premoderate":
+        enabled = request.POST.get("enabled", "1") != "0"
+        services.set_author_premoderation(comment=comment, acting_user=user, enabled=enabled,
+                                          note=note)
+        message = (f"{comment.author_name}'s comments will be held for review." if enabled
+                   else f"{comment.author_name} is no longer pre-moderated.")
+    else:
+        entry = services.undo_last_action(comment=comment, acting_user=user)
+        message = f"Undid: {AuditAction(entry.reason).label.lower()}."
+    if not request.headers.get("HX-Request"):
+        return HttpResponseRedirect(_safe_next(request))
+    return _render_item(request, comment.pk, message=message)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return reverse("moderation:queue")
+    return target
+
+
+def _render_item(request: HttpRequest, comment_id: int, *, message: str) -> HttpResponse:
+    """The item after an action, with the queue tabs' counts swapped in out of band.
+
+    The counts use the filters and site the page sends along (``hx-include="#filters"``).
+    """
+    context = _queue_context(request, request.POST.get("site") or None, params=request.POST)
+    comment = (
+        Comment.objects.select_related("story__site", "parent", "moderation", "author_user")
+        .get(pk=comment_id)
+    )
+    comment.report_list = list(comment.reports.order_by("id"))
+    attach_author_histories([comment])
+    context.update({"c": comment, "message": message, "decided": True, "oob_counts": True})
+    return render(request, "moderation/item_response.html", context)
+
+
+@require_POST
+@login_required
+@handles_errors
+def bulk_action(request: HttpRequest) -> HttpResponse:
+    """Approve or reject the selected comments, all in one transaction."""
+    raw_ids = request.POST.getlist("ids")
+    if not all(i.isdigit() for i in raw_ids):
+        raise InvalidInput("ids", "must be comment numbers.")
+    ids = [int(i) for i in raw_ids]
+    action = request.POST.get("action", "")
+    if action == "approve":
+        services.bulk_approve(comment_ids=ids, acting_user=request.user)
+    elif action == "reject":
+        services.bulk_reject(comment_ids=ids, acting_user=request.user,
+                             reason=request.POST.get("reason", ""),
+                             note=request.POST.get("note", ""))
+    else:
+        raise InvalidInput("action", "choose approve or reject.")
+    target = _safe_next(request)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)
+
+
+@require_GET
+@login_required
+@handles_errors
+def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """One comment with its scores, reports and the audit trail of every action on it."""
+    comment = moderated_comment(request.user, comment_id)
+    comment = (
+        Comment.objects.select_related("story__site", "parent", "moderation", "author_user")
+        .get(pk=comment.pk)
+    )
+    comment.report_list = list(comment.reports.order_by("id"))
+    attach_author_histories([comment])
+    entries = audit_entries(sites=[comment.story.site], comment_id=comment.pk)
+    return render(request, "moderation/comment_detail.html", {
+        "c": comment, "entries": entries, "now": timezone.now(),
+        "reject_reasons": RejectReason.choices, "queue": "",
+    })
+
+
+@require_GET
+@login_required
+@handles_errors
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log of the moderated sites, filterable by site, action and moderator."""
+    sites = list(moderated_sites(request.user))
+    site_slug = request.GET.get("site", "")
+    if site_slug:
+        sites = [moderated_site(request.user, site_slug)]
+    action = request.GET.get("action", "")
+    if action and action not in AuditAction.values:
+        raise InvalidInput("action", "unknown action.")
+    entries = audit_entries(sites=sites, action=action, actor=request.GET.get("actor", ""),
+                            limit=200)
+    return render(request, "moderation/audit_log.html", {
+        "entries": entries, "actions": AuditAction.choices, "action": action,
+        "all_sites": moderated_sites(request.user), "site_slug": site_slug,
+        "actor": request.GET.get("actor", ""),
+    })
+
+
+@login_required
+@handles_errors
+def site_rules(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """The site's rules (banned and suspect words, report thresholds...) for site admins."""
+    site = moderated_site(request.user, site_slug)
+    check_can_administer(request.user, site)
+    if request.method == "POST":
+        form = SiteRulesForm(request.POST, site=site)
+        if form.is_valid():
+            services.update_site_rules(site=site, acting_user=request.user,
+                                       changes=form.cleaned_settings())
+            return HttpResponseRedirect(reverse("moderation:site_rules", args=[site.slug]))
+    else:
+        form = SiteRulesForm(site=site)
+    stories = site.stories.order_by("-created_at")[:50]
+    return render(request, "moderation/site_rules.html", {
+        "site": site, "form": form, "stories": stories,
+        "can_administer": can_administer(request.user, site),
+    })
+
+
+@require_POST
+@login_required
+@handles_errors
+def story_settings(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Close a story's comments (now or later) or pre-moderate it."""
+    story = Story.objects.select_related("site").filter(
+        pk=story_id, site__in=moderated_sites(request.user)
+    ).first()
+    if story is None:
+        from parley.comments.errors import NotFound
+
+        raise NotFound("No such story.")
+    form = StorySettingsForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise InvalidInput(field, " ".join(errors))
+    services.update_story_settings(story=story, acting_user=request.user, **form.cleaned_data)
+    return HttpResponseRedirect(reverse("moderation:site_rules", args=[story.site.slug]))
