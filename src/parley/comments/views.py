@@ -348,8 +348,14 @@ def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 def faq(request: HttpRequest) -> HttpResponse:
     """The Comments FAQ: the site's own text when it has one, else Parley's actual policy."""
     site_slug = request.GET.get("site", "")
+    story_id = request.GET.get("story", "")
     sites = Site.objects.order_by("id")
-    site = (sites.filter(slug=site_slug).first() if site_slug else None) or sites.first()
+    site = None
+    if site_slug:
+        site = sites.filter(slug=site_slug).first()
+    elif story_id.isdigit():  # the embed knows its story, not its site
+        site = sites.filter(stories__pk=int(story_id)).first()
+    site = site or sites.first()
     return render(
         request,
         "comments/faq.html",
