@@ -300,6 +300,26 @@ class TestErrors:
         assert error["status"] == "UNAVAILABLE"
         assert "onnx" not in error["message"]
 
+    def test_engine_slower_than_the_timeout_is_503(self, client, site, monkeypatch, settings):
+        import threading
+
+        release = threading.Event()
+
+        class StuckEngine:
+            def score_many(self, items):
+                release.wait(5)
+                return []
+
+        settings.PARLEY_ENGINE_TIMEOUT_S = 0.05
+        monkeypatch.setattr("parley.perspective.views.get_engine", StuckEngine)
+        try:
+            response = post(client, {"comment": {"text": "hello"},
+                                     "requestedAttributes": {"TOXICITY": {}}})
+        finally:
+            release.set()
+        assert response.status_code == 503
+        assert "longer than 0.05s" in error_of(response)["message"]
+
     def test_engine_switched_off_is_503(self, client, site, settings):
         settings.PARLEY_ENGINE = "off"
         response = post(client, {"comment": {"text": "hello"},

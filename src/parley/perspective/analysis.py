@@ -144,6 +144,8 @@ def analyze_comment(
         items = [(request.text, context)] + [(span.text, context) for span in spans]
         try:
             results = engine.score_many(items)
+        except errors.PerspectiveError:
+            raise  # already says what went wrong (e.g. a timeout)
         except Exception as exc:
             logger.exception("perspective: the engine failed to score a comment")
             raise errors.engine_unavailable(

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from parley.comments.models import Site
+from parley.engine.types import Context, Scores
 
 from . import cors, errors
 from .analysis import ScoringEngine, analyze_comment
@@ -30,6 +34,30 @@ from .schemas import parse_analyze_request, parse_body
 logger = logging.getLogger(__name__)
 
 DEFAULT_RATE = "600/m"
+
+
+# Scoring runs here so that a request can give up after PARLEY_ENGINE_TIMEOUT_S; when the engine
+# is saturated, queued requests time out with 503 instead of piling up behind it.
+_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="perspective-score")
+
+
+class TimedEngine:
+    """Wrap an engine so that ``score_many`` fails with 503 UNAVAILABLE after ``timeout`` s."""
+
+    def __init__(self, engine: ScoringEngine, timeout: float) -> None:
+        self.engine = engine
+        self.timeout = timeout
+
+    def score_many(self, items: Sequence[tuple[str, Context | None]]) -> list[Scores]:
+        future = _executor.submit(self.engine.score_many, items)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout as exc:
+            future.cancel()
+            logger.warning("perspective: the engine took longer than %ss", self.timeout)
+            raise errors.engine_unavailable(
+                f"The moderation engine took longer than {self.timeout:g}s; try again."
+            ) from exc
 
 
 def get_engine() -> ScoringEngine:
@@ -125,8 +153,11 @@ def analyze(request: HttpRequest) -> HttpResponse:
         site = _authenticate(request)
         _check_rate(request, site)
         analyze_request = parse_analyze_request(parse_body(_read_body(request)))
+        timeout = getattr(settings, "PARLEY_ENGINE_TIMEOUT_S", 2.0)
         result = analyze_comment(
-            analyze_request, engine=get_engine(), detect_language=get_language_detector()
+            analyze_request,
+            engine=TimedEngine(get_engine(), timeout),
+            detect_language=get_language_detector(),
         )
         response = _json_response(request, result)
     except errors.PerspectiveError as error:
