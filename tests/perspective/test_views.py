@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -400,7 +401,7 @@ class TestKeys:
         from django.core.management import call_command
 
         monkeypatch.setenv("PARLEY_DEMO_API_KEY", "pk_demo_from_env")
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", stdout=io.StringIO())
         assert post(client, self.BODY, key="pk_demo_from_env").status_code == 200
 
 
