@@ -27,19 +27,20 @@ def other_site(db):
 
 @pytest.fixture
 def story(site):
-    return Story.objects.create(site=site, url="https://planet.example/a", title="Rates rise <again>",
-                                slug="rates")
+    return Story.objects.create(site=site, url="https://planet.example/a",
+                                title="Rates rise <again>", slug="rates")
 
 
 @pytest.fixture
 def other_story(other_site):
-    return Story.objects.create(site=other_site, url="https://gazette.example/b", title="Gotham news",
-                                slug="gotham")
+    return Story.objects.create(site=other_site, url="https://gazette.example/b",
+                                title="Gotham news", slug="gotham")
 
 
 def make_user(username, *, site=None, role=Role.MODERATOR, staff=False):
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-secret-123",
-                                                is_staff=staff)
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", "pw-secret-123", is_staff=staff
+    )
     if site is not None:
         SiteMembership.objects.create(user=user, site=site, role=role)
     return user

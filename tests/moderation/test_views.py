@@ -1,0 +1,218 @@
+"""Moderator pages over HTTP: sign-in, CSRF, per-site access, queues, actions, polling."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from parley.comments.models import CommentStatus, Report
+from parley.moderation.models import AuditEntry
+from tests.moderation.conftest import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def mod_client(moderator):
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def test_pages_need_sign_in(client, story, make_comment):
+    comment = make_comment(story)
+    for url in ["/moderate/", f"/moderate/comments/{comment.pk}/", "/moderate/audit/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    response = client.post(f"/moderate/comments/{comment.pk}/approve/")
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+
+
+def test_login_page_signs_in(client, moderator):
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200
+    response = client.post("/accounts/login/", {"username": "mod", "password": "pw-secret-123"})
+    assert response.status_code == 302 and response["Location"] == "/moderate/"
+
+
+def test_actions_need_csrf(moderator, story, make_comment):
+    comment = make_comment(story)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    response = client.post(f"/moderate/comments/{comment.pk}/approve/", **HX)
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    # With the token the page embeds, it works.
+    page = client.get("/moderate/")
+    token = page.context["csrf_token"]
+    response = client.post(f"/moderate/comments/{comment.pk}/approve/",
+                           HTTP_X_CSRFTOKEN=str(token), **HX)
+    assert response.status_code == 200
+
+
+def test_moderator_of_site_a_gets_404_on_site_b(mod_client, other_story, make_comment):
+    foreign = make_comment(other_story, text="Gotham secret")
+    assert mod_client.get(f"/moderate/comments/{foreign.pk}/").status_code == 404
+    for action in ["approve", "feature", "ban", "undo", "premoderate"]:
+        response = mod_client.post(f"/moderate/comments/{foreign.pk}/{action}/", **HX)
+        assert response.status_code == 404, action
+    response = mod_client.post(f"/moderate/comments/{foreign.pk}/reject/",
+                               {"reason": "spam"}, **HX)
+    assert response.status_code == 404
+    assert mod_client.post("/moderate/bulk/", {"ids": [foreign.pk], "action": "approve"}
+                           ).status_code == 404
+    assert mod_client.get("/moderate/sites/gazette/").status_code == 404
+    assert mod_client.get("/moderate/sites/gazette/rules/").status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == CommentStatus.PENDING
+    # Nor does it show up in their queues.
+    page = mod_client.get("/moderate/")
+    assert b"Gotham secret" not in page.content
+    assert page.context["counts"]["pending"] == 0
+
+
+def test_queue_shows_item_evidence_escaped(mod_client, story, make_comment):
+    parent = make_comment(story, status=CommentStatus.PUBLISHED, text="The parent comment")
+    make_comment(story, parent=parent, text="<script>alert(1)</script> you idiot",
+                 scores={"TOXICITY": 0.91, "INSULT": 0.88}, reasons=["likely an insult (0.88)"],
+                 language="en", author="Mallory <b>")
+    page = mod_client.get("/moderate/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; you idiot" in html
+    assert "Mallory &lt;b&gt;" in html
+    assert "likely an insult (0.88)" in html
+    assert "In reply to Reader" in html and "The parent comment" in html
+    assert "Rates rise &lt;again&gt;" in html  # story title, escaped
+    assert 'style="width: 91%"' in html
+    assert "htmx.min.js" in html and "cdn" not in html.lower()
+
+
+def test_htmx_approve_returns_item_and_fresh_counts(mod_client, story, make_comment):
+    comments = [make_comment(story) for _ in range(3)]
+    response = mod_client.post(f"/moderate/comments/{comments[0].pk}/approve/",
+                               {"queue": "pending"}, **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="item-{comments[0].pk}"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert 'data-count="pending">2<' in html
+    assert 'data-count="approved">1<' in html
+
+
+def test_reject_via_page_needs_reason(mod_client, story, make_comment):
+    comment = make_comment(story)
+    response = mod_client.post(f"/moderate/comments/{comment.pk}/reject/", {"reason": "nope"}, **HX)
+    assert response.status_code == 422
+    assert b"reason" in response.content
+    response = mod_client.post(f"/moderate/comments/{comment.pk}/reject/",
+                               {"reason": "abusive", "note": "slur"}, **HX)
+    assert response.status_code == 200
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REJECTED
+
+
+def test_bulk_form_redirects_back(mod_client, story, make_comment):
+    ids = [make_comment(story).pk for _ in range(3)]
+    response = mod_client.post("/moderate/bulk/", {"ids": ids, "action": "approve",
+                                                   "next": "/moderate/?queue=pending"})
+    assert response.status_code == 302 and response["Location"] == "/moderate/?queue=pending"
+    assert AuditEntry.objects.filter(action="approve").count() == 3
+    evil = mod_client.post("/moderate/bulk/", {"ids": ids, "action": "approve",
+                                               "next": "https://evil.example/"})
+    assert evil["Location"] == "/moderate/"
+
+
+def test_counts_per_queue(mod_client, site, story, make_comment, moderator):
+    from parley.moderation import services
+
+    pending = [make_comment(story) for _ in range(2)]
+    published = make_comment(story, status=CommentStatus.PUBLISHED)
+    make_comment(story, status=CommentStatus.REJECTED)
+    Report.objects.create(comment=published, reason="spam")
+    services.approve_comment(comment=pending[0], acting_user=moderator)
+    counts = mod_client.get("/moderate/").context["counts"]
+    assert counts == {"pending": 1, "reported": 1, "unmoderated": 3, "approved": 1,
+                      "rejected": 1}
+    site.moderation_settings = {"report_threshold_review": 2}
+    site.save()
+    assert mod_client.get("/moderate/").context["counts"]["reported"] == 0
+
+
+def test_filters(mod_client, story, make_comment):
+    make_comment(story, text="Bonjour tout le monde", language="fr")
+    make_comment(story, text="You absolute clown", scores={"INSULT": 0.93},
+                 reasons=["likely an insult (0.93)"])
+    make_comment(story, text="Nice weather", scores={"INSULT": 0.02})
+
+    def texts(query):
+        return [c.text for c in mod_client.get("/moderate/?" + query).context["comments"]]
+
+    assert texts("lang=fr") == ["Bonjour tout le monde"]
+    assert texts("attr=INSULT&min=0.9") == ["You absolute clown"]
+    assert texts("reason=insult") == ["You absolute clown"]
+    assert texts("q=weather") == ["Nice weather"]
+    assert mod_client.get("/moderate/?min=7&attr=INSULT").status_code == 422
+    assert mod_client.get("/moderate/?queue=nope").status_code == 422
+
+
+def test_poll_returns_only_new_items(mod_client, story, make_comment):
+    old = make_comment(story)
+    response = mod_client.get(f"/moderate/poll/?queue=pending&after={old.pk}", **HX)
+    assert 'id="queue-items"' not in response.content.decode()
+    new = make_comment(story, text="Fresh arrival")
+    html = mod_client.get(f"/moderate/poll/?queue=pending&after={old.pk}", **HX).content.decode()
+    assert f'id="item-{new.pk}"' in html and f'id="item-{old.pk}"' not in html
+    assert 'hx-swap-oob="beforeend"' in html
+    assert 'data-count="pending">2<' in html
+
+
+def test_queue_page_query_count_does_not_grow(mod_client, story, make_comment,
+                                              django_assert_max_num_queries):
+    for i in range(3):
+        make_comment(story, author=f"A{i}", email=f"a{i}@example.com")
+    with django_assert_max_num_queries(20) as small:
+        mod_client.get("/moderate/")
+    for i in range(20):
+        parent = make_comment(story, status=CommentStatus.PUBLISHED)
+        reply = make_comment(story, parent=parent, author=f"B{i}", email=f"b{i}@example.com")
+        Report.objects.create(comment=reply, reason="spam")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        mod_client.get("/moderate/")
+
+
+def test_comment_record_and_audit_log(mod_client, moderator, story, make_comment):
+    from parley.moderation import services
+
+    comment = make_comment(story)
+    services.reject_comment(comment=comment, acting_user=moderator, reason="spam", note="links")
+    page = mod_client.get(f"/moderate/comments/{comment.pk}/").content.decode()
+    assert "Rejected" in page and "spam: links" in page
+    log = mod_client.get("/moderate/audit/?action=reject")
+    assert len(log.context["entries"]) == 1
+    assert mod_client.get("/moderate/audit/?action=approve").context["entries"] == []
+
+
+def test_site_rules_only_for_admins(mod_client, site):
+    assert mod_client.get("/moderate/sites/planet/rules/").status_code == 403
+    admin = make_user("siteadmin", site=site, role="admin")
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/moderate/sites/planet/rules/").status_code == 200
+    response = client.post("/moderate/sites/planet/rules/", {
+        "banned_words": "idiot\nclown", "suspect_words": "", "report_threshold_review": 1,
+        "report_threshold_hide": 3})
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.moderation_settings["banned_words"] == ["idiot", "clown"]
+    assert AuditEntry.objects.filter(action="change_settings").count() == 1
+    bad = client.post("/moderate/sites/planet/rules/", {
+        "report_threshold_review": 3, "report_threshold_hide": 1})
+    assert bad.status_code == 200 and b"Must not be below" in bad.content
