@@ -217,10 +217,15 @@ def report_comment(*, comment: Comment, reason: str, note: str = "", client_ip: 
         raise InvalidInput("note", f"A note can be at most {MAX_NOTE_CHARS} characters.")
     if comment.status != CommentStatus.PUBLISHED:
         raise BadRequest("Only published comments can be reported.")
-    return Report.objects.create(
+    report = Report.objects.create(
         comment=comment, reason=reason, note=note,
         reporter_ip_hash=hash_client_address(client_ip), reporter_user=reporter_user,
     )
+    # Enough reports hide the comment until a moderator decides (the site's threshold).
+    from parley.moderation.services import on_report_created
+
+    on_report_created(report)
+    return report
 
 
 # --- Stories ----------------------------------------------------------------------------------
