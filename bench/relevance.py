@@ -1,0 +1,225 @@
+"""Calibrate and measure OFF_TOPIC (parley.engine.relevance).
+
+    .venv/bin/python bench/relevance.py fit      # fit the logistic on bench/relevance_examples.json
+                                                 # and write src/parley/engine/model/relevance.json
+    .venv/bin/python bench/relevance.py measure  # AUCs on the examples and the measure-only sets
+
+The logistic is fitted ONLY on the examples written for Parley. socc_c3 and omp_offtopic are
+non-commercial, measure-only sets: they are read here to report numbers, never to fit.
+Pairs: each example comment against its own article (on-topic) and against every other article
+(off-topic); the generic off-topic comments against every article (off-topic). Classes are
+weighted to balance, so P = 0.5 means the evidence is even.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from parley.engine.encoder import Encoder  # noqa: E402
+from parley.engine.normalise import normalise_text  # noqa: E402
+from parley.engine.relevance import (  # noqa: E402
+    CALIBRATION_FILE,
+    DEFAULT_MODEL_DIR,
+    RelevanceCalibration,
+    RelevanceModel,
+    article_parts,
+)
+
+EXAMPLES = Path(__file__).with_name("relevance_examples.json")
+DATA = Path(ROOT.parent / "shared" / "data")
+
+
+def auc(labels: list[int], scores: list[float]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+    if not pos or not neg:
+        return float("nan")
+    neg_sorted = np.sort(np.array(neg))
+    total = 0.0
+    for s in pos:
+        lo = np.searchsorted(neg_sorted, s, side="left")
+        hi = np.searchsorted(neg_sorted, s, side="right")
+        total += lo + 0.5 * (hi - lo)
+    return total / (len(pos) * len(neg))
+
+
+def example_pairs(
+    encoder: Encoder, model: RelevanceModel
+) -> tuple[list[float], list[int], list[str]]:
+    """z-scores and labels (1 = off-topic) for every example comment/article pair."""
+    data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    articles = data["articles"]
+    vectors = [
+        model.prepare(
+            encoder.encode([normalise_text(p) for p in article_parts(a["title"], a["body"])])
+        )
+        for a in articles
+    ]
+    zs: list[float] = []
+    labels: list[int] = []
+    texts: list[str] = []
+    for i, article in enumerate(articles):
+        comments = [normalise_text(c) for c in article["comments"]]
+        emb = encoder.encode(comments)
+        for text, vec in zip(comments, emb, strict=True):
+            for j, target in enumerate(vectors):
+                zs.append(model.z_score(vec, target))
+                labels.append(int(i != j))
+                texts.append(text)
+    generic = [normalise_text(c) for c in data["off_topic"]]
+    for text, vec in zip(generic, encoder.encode(generic), strict=True):
+        for target in vectors:
+            zs.append(model.z_score(vec, target))
+            labels.append(1)
+            texts.append(text)
+    return zs, labels, texts
+
+
+def fit(encoder: Encoder, model: RelevanceModel) -> RelevanceCalibration:
+    from sklearn.linear_model import LogisticRegression
+
+    zs, labels, _ = example_pairs(encoder, model)
+    clf = LogisticRegression(class_weight="balanced", C=10.0)
+    clf.fit(np.array(zs).reshape(-1, 1), np.array(labels))
+    calibration = RelevanceCalibration(
+        intercept=round(float(clf.intercept_[0]), 4), slope=round(float(clf.coef_[0][0]), 4)
+    )
+    out = DEFAULT_MODEL_DIR / CALIBRATION_FILE
+    payload = {
+        "about": "OFF_TOPIC calibration: P = sigmoid(intercept + slope * z); see relevance.py. "
+        "Fitted by bench/relevance.py fit on bench/relevance_examples.json only.",
+        "encoder_version": encoder.version,
+        **{k: getattr(calibration, k) for k in RelevanceCalibration.__dataclass_fields__},
+        "fitted_on_pairs": len(zs),
+        "example_auc": round(auc(labels, [-z for z in zs]), 4),
+    }
+    out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}: intercept={calibration.intercept} slope={calibration.slope}")
+    return calibration
+
+
+def measure_examples(encoder: Encoder, model: RelevanceModel) -> None:
+    zs, labels, _ = example_pairs(encoder, model)
+    value = auc(labels, [-z for z in zs])
+    print(
+        f"examples (own vs other article, generic off-topic): AUC {value:.3f}"
+        f" over {len(zs)} pairs (in-sample for the 2-parameter logistic; z itself is not fitted)"
+    )
+
+
+def measure_omp(encoder: Encoder, model: RelevanceModel, seed: int = 13) -> None:
+    """omp_offtopic (measure-only): (a) on-topic comments against their own title vs a random
+    other title; (b) the moderators' OffTopic label, scored against the title."""
+    path = DATA / "omp_offtopic" / "offtopic_posts.csv"
+    if not path.exists():
+        print("omp_offtopic not found: skipped")
+        return
+    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if r["article_title"]]
+    rng = random.Random(seed)
+    titles = sorted({r["article_title"] for r in rows})
+    title_vec = {
+        title: model.prepare(vec)
+        for title, vec in zip(
+            titles, encoder.encode([normalise_text(t) for t in titles]), strict=True
+        )
+    }
+    texts = [normalise_text(f"{r['Headline']} {r['Body']}".strip()) for r in rows]
+    emb = encoder.encode(texts)
+    own_other_z, own_other_y = [], []
+    label_p, label_y = [], []
+    for row, text, vec in zip(rows, texts, emb, strict=True):
+        own = title_vec[row["article_title"]]
+        p = model.probability(text, vec, article=own, parent=None)
+        label_p.append(p)
+        label_y.append(int(row["OffTopic"]))
+        if row["OffTopic"] == "0":
+            other = rng.choice([t for t in titles if t != row["article_title"]])
+            own_other_z += [model.z_score(vec, own), model.z_score(vec, title_vec[other])]
+            own_other_y += [0, 1]
+    print(
+        f"omp_offtopic own title vs random other title (on-topic comments): "
+        f"AUC {auc(own_other_y, [-z for z in own_other_z]):.3f} over {len(own_other_z)} pairs"
+    )
+    print(
+        f"omp_offtopic moderators' OffTopic label vs OFF_TOPIC (title only): "
+        f"AUC {auc(label_y, label_p):.3f} ({sum(label_y)} off-topic of {len(label_y)})"
+    )
+    flagged = [p >= 0.85 for p in label_p]
+    tp = sum(1 for f, y in zip(flagged, label_y, strict=True) if f and y)
+    precision = tp / max(1, sum(flagged))
+    recall = tp / max(1, sum(label_y))
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    print(
+        f"  at the review threshold 0.85: precision {precision:.2f} recall {recall:.2f} "
+        f"F1 {f1:.2f} (published best F1 without the article: 0.31)"
+    )
+
+
+def measure_socc(
+    encoder: Encoder, model: RelevanceModel, seed: int = 13, limit: int = 1500
+) -> None:
+    """socc_c3 has no article texts: the 'article' is stood in for by up to 8 other comments on
+    the same article (the thread). Measures non_relevant majority / >= 2 votes."""
+    path = DATA / "socc_c3" / "c3_relevance_toxicity_view.csv"
+    if not path.exists():
+        print("socc_c3 not found: skipped")
+        return
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    by_article: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    rng = random.Random(seed)
+    positives = [r for r in rows if int(r["non_relevant_votes"]) >= 2]
+    negatives = [r for r in rows if int(r["non_relevant_votes"]) == 0]
+    sample = positives[: limit // 3] + rng.sample(
+        negatives, min(len(negatives), limit - limit // 3)
+    )
+    texts = [normalise_text(r["comment_text"])[:1000] for r in sample]
+    emb = encoder.encode(texts)
+    probs, labels, majority = [], [], []
+    for row, text, vec in zip(sample, texts, emb, strict=True):
+        others = [o for o in by_article[row["article_id"]] if o is not row]
+        others = rng.sample(others, min(8, len(others)))
+        if not others:
+            continue
+        thread = model.prepare(
+            encoder.encode([normalise_text(o["comment_text"])[:600] for o in others])
+        )
+        probs.append(model.probability(text, vec, article=thread, parent=None))
+        labels.append(int(int(row["non_relevant_votes"]) >= 2))
+        majority.append(row["non_relevant_majority"] in ("True", "1", "true"))
+    print(
+        f"socc_c3 non_relevant (>=2 votes vs 0 votes), thread as context: "
+        f"AUC {auc(labels, probs):.3f} ({sum(labels)} of {len(labels)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["fit", "measure"])
+    parser.add_argument("--no-socc", action="store_true")
+    args = parser.parse_args()
+    encoder = Encoder.load(threads=2)
+    model = RelevanceModel.load(encoder)
+    if args.action == "fit":
+        fit(encoder, model)
+        return
+    measure_examples(encoder, model)
+    measure_omp(encoder, model)
+    if not args.no_socc:
+        measure_socc(encoder, model)
+
+
+if __name__ == "__main__":
+    main()
