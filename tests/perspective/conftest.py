@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from parley.engine.normalise import normalise_text
 from parley.engine.types import ABUSE_ATTRIBUTES, Context, Scores
 
 API_KEY = "pk_test_perspective_key"
@@ -16,7 +17,8 @@ class ScriptedEngine:
 
     TOXICITY and INSULT are 0.91 for text containing "idiot", else 0.04; THREAT is 0.8 for
     "kill"; OFF_TOPIC is None without context, 0.9 when the comment shares no word with the
-    article, else 0.1; SPAM is 0.7 for "http". Every call is recorded.
+    article, else 0.1; SPAM is 0.7 for "http". Every call is recorded. Like the real engine,
+    it refuses text that normalises to nothing.
     """
 
     def __init__(self) -> None:
@@ -24,6 +26,8 @@ class ScriptedEngine:
 
     def score_many(self, items: Sequence[tuple[str, Context | None]]) -> list[Scores]:
         self.calls.append(list(items))
+        if any(not normalise_text(text) for text, _ in items):
+            raise ValueError("comment text is empty")
         return [self._score(text, context) for text, context in items]
 
     @staticmethod

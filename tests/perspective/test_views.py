@@ -150,6 +150,16 @@ class TestThresholdsAndSpans:
         # Whole comment and sentences were scored in one engine call.
         assert len(engine.calls) == 1 and len(engine.calls[0]) == 4
 
+    def test_invisible_sentences_get_no_span(self, client, site, engine):
+        response = post(client, {
+            "comment": {"text": "\u200b\nNice goal. You are an idiot."},
+            "requestedAttributes": {"TOXICITY": {}},
+            "spanAnnotations": True,
+        })
+        assert response.status_code == 200, response.content
+        spans = response.json()["attributeScores"]["TOXICITY"]["spanScores"]
+        assert [(s["begin"], s["end"]) for s in spans] == [(2, 12), (13, 30)]
+
     def test_span_scores_below_the_threshold_are_left_out(self, client, site, engine):
         response = post(client, {
             "comment": {"text": "Nice goal. You are an idiot."},
@@ -211,7 +221,9 @@ class TestErrors:
         assert response.status_code == 200, response.content
         assert response.json()["languages"] == languages
 
-    @pytest.mark.parametrize("comment", [{"text": ""}, {"text": "   "}, {}, None])
+    @pytest.mark.parametrize(
+        "comment", [{"text": ""}, {"text": "   "}, {"text": "\u200b\u2060\u00ad"}, {}, None]
+    )
     def test_missing_text(self, client, site, engine, comment):
         body = {"requestedAttributes": {"TOXICITY": {}}}
         if comment is not None:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from parley.engine.normalise import normalise_text
 from parley.engine.types import Context, Scores
 
 from . import errors
@@ -132,12 +133,14 @@ def analyze_comment(
     Raises PerspectiveError for unsupported languages, context-less OFF_TOPIC requests and engine
     failures (503 UNAVAILABLE: the caller may retry; nothing was stored).
     """
-    detected = detect_language(request.text)
+    detected = detect_language(normalise_text(request.text))
     attributes = _answerable_attributes(request, detected)
     response: dict[str, Any] = {"attributeScores": {}}
     if attributes:
         context = build_context(request)
         spans = sentence_spans(request.text) if request.span_annotations else []
+        # A "sentence" of invisible characters only has nothing to score.
+        spans = [span for span in spans if normalise_text(span.text)]
         if len(spans) < 2:
             # One sentence: its span is the whole comment and its score the summary score.
             spans = []

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from parley.engine.normalise import normalise_text
 from parley.engine.types import ABUSE_ATTRIBUTES
 
 from . import errors
@@ -244,7 +245,8 @@ def parse_analyze_request(data: dict[str, Any]) -> AnalyzeRequest:
     if "comment" not in data:
         raise errors.invalid_argument("Comment must be non-empty.")
     text = _text_entry(data["comment"], "comment")
-    if not text.strip():
+    # Invisible characters alone (zero-width spaces, controls) are no comment either.
+    if not normalise_text(text):
         raise errors.invalid_argument("Comment must be non-empty.")
     if len(text.encode("utf-8")) > MAX_COMMENT_BYTES:
         raise errors.invalid_argument(
