@@ -484,3 +484,15 @@ class TestCors:
         response = post(client, self.BODY, key="pk_wrong", HTTP_ORIGIN=self.ORIGIN)
         assert response.status_code == 400
         assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+
+
+@pytest.mark.parametrize(("rate", "ok"), [("600/m", True), ("20/s", True), ("5/10m", True),
+                                          ("lots", False), ("600 per minute", False)])
+def test_system_check_catches_a_malformed_rate(settings, rate, ok):
+    from parley.perspective.checks import check_perspective_rate
+
+    settings.PARLEY_PERSPECTIVE_RATE = rate
+    errors = check_perspective_rate()
+    assert (errors == []) is ok
+    if not ok:
+        assert errors[0].id == "perspective.E001"
