@@ -122,6 +122,7 @@ def test_post_with_htmx_returns_the_new_comment_fragment(client, story):
     assert f'<li class="comment" id="comment-{comment.pk}">' in html
     assert 'hx-swap-oob="true"' in html and "your comment is published" in html
     assert f'"id": {comment.pk}' in response["HX-Trigger-After-Settle"]
+    assert re.search(r'<h2 id="comments-heading"[^>]*hx-swap-oob="true">Comments \(1\)</h2>', html)
 
 
 def test_reply_with_htmx_goes_into_the_parent_replies_list(client, story):

@@ -241,6 +241,7 @@ def _posted(
     message = _status_message(result)
     visible = result.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
     if _is_htmx(request):
+        story.refresh_from_db(fields=["published_count"])  # for the heading's new count
         target = form.cleaned_data["reply_target"] if comment.parent_id else "#comment-list"
         order = request.POST.get("order", "newest")
         node = None

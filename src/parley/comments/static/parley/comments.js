@@ -81,8 +81,10 @@
     var target = event.detail.target;
     if (!target) return;
     if (target.id === "comment-form") {
-      // The form came back with errors: focus the first field that needs attention.
-      var bad = target.querySelector("[aria-invalid=true]") || target.querySelector(".form-errors");
+      // The form came back with errors (an outerHTML swap: look up the new element) and the
+      // first field that needs attention takes the focus.
+      var fresh = form();
+      var bad = fresh && (fresh.querySelector("[aria-invalid=true]") || fresh.querySelector(".form-errors"));
       if (bad) { if (!bad.matches("input, textarea, select")) bad.tabIndex = -1; bad.focus(); }
     } else if (target.classList.contains("report-slot")) {
       var first = target.querySelector("select, .report-done");
