@@ -130,7 +130,8 @@ def post_comment(
     check_posting_rate(address_hash=address_hash, story_id=story.pk,
                        author_name=author_name, author_email=author_email)
     outcome = moderate(story=story, text=text, parent=parent,
-                       author_name=author_name, author_email=author_email)
+                       author_name=author_name, author_email=author_email,
+                       author_user=author_user, address_hash=address_hash)
     comment = _write_comment(
         story=story, parent=parent, text=text, author_name=author_name,
         author_email=author_email, author_user=author_user, address_hash=address_hash,
@@ -234,18 +235,26 @@ STORY_FIELDS = ("title", "standfirst", "dateline", "body", "publication_line", "
                 "is_closed", "closes_at", "premoderate", "slug")
 
 
-def canonical_story_url(url: str) -> str:
-    """Return the URL as stories are keyed: http(s), lower-case host, no fragment."""
-    url = (url or "").strip()
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise InvalidInput("url", "This is not a valid http(s) URL.") from None
-    if len(url) > 1000:
-        raise InvalidInput("url", "A story URL can be at most 1,000 characters.")
-    parts = urlsplit(url)
+_validate_url = URLValidator(schemes=["http", "https"])
+
+
+def canonicalise_url(url: str) -> str:
+    """Return the URL as stories are keyed: lower-case scheme and host, no fragment."""
+    parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/",
                        parts.query, ""))
+
+
+def canonical_story_url(url: str) -> str:
+    """Validate an http(s) story URL and return its canonical form."""
+    url = (url or "").strip()
+    if len(url) > 1000:
+        raise InvalidInput("url", "A story URL can be at most 1,000 characters.")
+    try:
+        _validate_url(url)
+    except ValidationError:
+        raise InvalidInput("url", "This is not a valid http(s) URL.") from None
+    return canonicalise_url(url)
 
 
 def url_origin(url: str) -> str:

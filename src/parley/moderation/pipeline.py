@@ -4,13 +4,13 @@ Rules that need no model run first (banned words, a pre-moderated story); then, 
 PARLEY_ENGINE is "on" and ``parley.engine`` loads, the engine scores the text in the story's
 context and the site's policy decides. The engine failing or running past
 PARLEY_ENGINE_TIMEOUT_S holds the comment for review: never silently published, never lost.
-Later site rules (suspect words, author bans, held links) belong in ``_rule_outcome``.
+The site's own rules (author bans, suspect words, held links...) come from
+``parley.moderation.rules.check_site_rules``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
+
+from parley.comments.errors import CommentsClosed
 
 if TYPE_CHECKING:
     from parley.comments.models import Comment, Story
@@ -58,11 +60,10 @@ def banned_words(story: Story) -> list[str]:
 
 
 def _find_banned_word(text: str, words: list[str]) -> str | None:
-    folded = text.casefold()
-    for word in words:
-        if re.search(rf"(?<!\w){re.escape(str(word).strip().casefold())}(?!\w)", folded):
-            return str(word)
-    return None
+    # Whole words in any script, seeing through disguises ("sh1t", "f.u.c.k"): see rules.py.
+    from parley.moderation.rules import find_word
+
+    return find_word(text, [str(w) for w in words])
 
 
 def _rule_outcome(*, story: Story, text: str) -> Outcome | None:
@@ -137,14 +138,31 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
 
 
 def moderate(*, story: Story, text: str, parent: Comment | None = None,
-             author_name: str = "", author_email: str = "") -> Outcome:
+             author_name: str = "", author_email: str = "", author_user: Any = None,
+             address_hash: str = "") -> Outcome:
     """Decide the status of a new comment whose text is already cleaned and validated."""
+    from parley.moderation.rules import check_site_rules, comments_closed_by_site
+
+    if comments_closed_by_site(story):
+        raise CommentsClosed()
+    # The site's own rules (author bans, banned/suspect words, links, pre-moderation): a
+    # rejection settles it; a hold still lets the engine score, so moderators see the scores.
+    site_rules = check_site_rules(story=story, text=text, author_user=author_user,
+                                  author_email=author_email, ip_hash=address_hash)
+    if site_rules is not None and site_rules.status == "rejected":
+        return Outcome(status="rejected", reasons=site_rules.reasons,
+                       public_reasons=site_rules.public_reasons, engine_version="rules")
     outcome = _rule_outcome(story=story, text=text)
     if outcome is None:
         outcome = _score_with_engine(story=story, text=text, parent=parent)
     if outcome.status == "published" and story.premoderate:
         outcome.status = "pending"
         outcome.reasons.append("the story is pre-moderated")
+    if site_rules is not None and outcome.status != "rejected":
+        outcome.reasons.extend(site_rules.reasons)
+        if outcome.status == "published":
+            outcome.status = "pending"
+            outcome.public_reasons = list(site_rules.public_reasons)
     return outcome
 
 

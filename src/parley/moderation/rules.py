@@ -120,6 +120,14 @@ def story_closes_at(story: Story) -> Any:
     return None
 
 
+def comments_closed_by_site(story: Story, now: Any = None) -> bool:
+    """Return True when the site's "close after N days" rule has closed the story's comments."""
+    if story.closes_at is not None or story.is_closed:
+        return False  # the story's own setting is checked by the core
+    closes_at = story_closes_at(story)
+    return closes_at is not None and closes_at <= (now or timezone.now())
+
+
 def check_site_rules(*, story: Story, text: str, author_user: Any = None, author_email: str = "",
                      ip_hash: str = "") -> RuleVerdict | None:
     """Apply the site's rules to a new comment; return the strictest verdict, or None.
