@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from parley.comments.models import Site
+from parley.engine.language import detect_language
 from parley.engine.types import Context, Scores
 
 from . import cors, errors
@@ -62,9 +63,9 @@ class TimedEngine:
 
 def get_engine() -> ScoringEngine:
     """Return the process's shared engine, or raise 503 when it is off or cannot load."""
-    if getattr(settings, "PARLEY_ENGINE", "on") == "off":
+    if getattr(settings, "PARLEY_ENGINE", "on") != "on":
         raise errors.engine_unavailable(
-            "The moderation engine is switched off on this server (PARLEY_ENGINE=off)."
+            "The moderation engine is switched off on this server (PARLEY_ENGINE is not 'on')."
         )
     try:
         from parley.engine import Engine
@@ -73,13 +74,6 @@ def get_engine() -> ScoringEngine:
     except Exception as exc:
         logger.exception("perspective: the engine could not be loaded")
         raise errors.engine_unavailable("The moderation engine could not be loaded.") from exc
-
-
-def get_language_detector():
-    """Return the engine's language detector (pure Python, no model needed)."""
-    from parley.engine.language import detect_language
-
-    return detect_language
 
 
 def perspective_rate() -> str:
@@ -157,7 +151,7 @@ def analyze(request: HttpRequest) -> HttpResponse:
         result = analyze_comment(
             analyze_request,
             engine=TimedEngine(get_engine(), timeout),
-            detect_language=get_language_detector(),
+            detect_language=detect_language,
         )
         response = _json_response(request, result)
     except errors.PerspectiveError as error:
