@@ -1,0 +1,1 @@
+"""Offline scripts that build the committed model files (need the `train` extra)."""
