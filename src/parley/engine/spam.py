@@ -136,7 +136,8 @@ def _gibberish_share(text: str) -> float:
 
 @lru_cache(maxsize=4096)
 def _shingles(text: str) -> frozenset[str]:
-    folded = " ".join(_TOKEN.findall(text.lower()))
+    # Links are left out so a copy with a link added still matches the original.
+    folded = " ".join(_TOKEN.findall(_URL.sub(" ", text).lower()))
     if len(folded) < 5:
         return frozenset([folded]) if folded else frozenset()
     return frozenset(folded[i : i + 5] for i in range(len(folded) - 4))
@@ -145,16 +146,16 @@ def _shingles(text: str) -> frozenset[str]:
 def near_duplicate_score(text: str, others: Iterable[str]) -> float:
     """Return the highest Jaccard overlap (character 5-grams) between ``text`` and ``others``.
 
-    Only texts of 20 characters or more count: "Thanks!" twice in a thread is not spam.
+    Only texts of 20 characters or more (links aside) count: "Thanks!" twice is not spam.
     """
-    if len(text) < 20:
-        return 0.0
     mine = _shingles(text)
+    if len(mine) < 16:
+        return 0.0
     best = 0.0
     for other in others:
-        if len(other) < 20:
-            continue
         theirs = _shingles(other)
+        if len(theirs) < 16:
+            continue
         union = len(mine | theirs)
         if union:
             best = max(best, len(mine & theirs) / union)

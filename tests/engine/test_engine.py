@@ -1,0 +1,161 @@
+"""Engine: one encoder pass per comment, cached articles, batching, abuse vs profanity,
+thread safety, and (with the committed models) the seed article's comments published."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from parley.engine import ATTRIBUTES, Context, Engine, Policy, decide
+from parley.engine.relevance import DEFAULT_MODEL_DIR
+
+from .doubles import FakeEncoder, FakeHeads, fake_relevance
+
+ARTICLE = Context(
+    title="Pakistan, US agree on joint raids",
+    body="The operations will target Haqqani and TTP sanctuaries in North Waziristan.",
+    story_key="story-1",
+)
+
+
+@pytest.fixture
+def fake_engine():
+    encoder = FakeEncoder()
+    heads = FakeHeads()
+    engine = Engine(encoder, heads, fake_relevance(encoder))
+    encoder.calls.clear()
+    return engine
+
+
+def test_scores_have_every_attribute_and_the_engine_version(fake_engine):
+    scores = fake_engine.score("The raids in Waziristan will not work.", ARTICLE)
+    assert set(scores.values) == set(ATTRIBUTES)
+    assert all(0.0 <= v <= 1.0 for v in scores.values.values())
+    assert scores.engine_version == "fake-encoder-1+fake-heads-1"
+    assert scores.language == "en"
+    assert scores.to_dict()["scores"]["OFF_TOPIC"] is not None
+
+
+def test_one_encoder_pass_per_comment_and_the_article_is_cached(fake_engine):
+    encoder = fake_engine.encoder
+    fake_engine.score("The raids in Waziristan will not work.", ARTICLE)
+    first = list(encoder.calls)
+    assert first[0] == 1  # the comment: one pass feeds heads, relevance and spam
+    assert len(first) == 2  # plus the article parts, once
+    encoder.calls.clear()
+    fake_engine.score("Another comment about the raids in Waziristan.", ARTICLE)
+    assert encoder.calls == [1]
+
+
+def test_score_many_batches_comments_in_one_call_and_keeps_order(fake_engine):
+    items = [(f"comment number {i} about the raids", ARTICLE) for i in range(10)]
+    items.append(("you idiot", None))
+    results = fake_engine.score_many(items)
+    assert len(results) == 11
+    assert fake_engine.encoder.calls[0] == 11
+    assert results[-1].values["INSULT"] > 0.9 and results[0].values["INSULT"] < 0.1
+    assert results[-1].values["OFF_TOPIC"] is None and results[-1].off_topic is None
+
+
+def test_text_is_normalised_before_the_heads_see_it(fake_engine):
+    scores = fake_engine.score("you are an id\u200biot", None)
+    assert fake_engine.heads.seen[-1][0] == ["you are an idiot"]
+    assert scores.abusive
+
+
+def test_profanity_alone_is_not_abusive_and_publishes(fake_engine):
+    scores = fake_engine.score("damn, what a great goal", None)
+    assert scores.values["PROFANITY"] > 0.9
+    assert not scores.abusive
+    assert decide(scores, Policy()).status == "publish"
+    assert decide(scores, Policy.from_dict({"profanity": "review"})).status == "review"
+
+
+def test_reasons_use_moderator_wording(fake_engine):
+    scores = fake_engine.score("I will kill you", None)
+    assert scores.abusive
+    assert any(reason.startswith("likely a threat (0.97)") for reason in scores.reasons)
+
+
+def test_context_language_overrides_detection(fake_engine):
+    assert fake_engine.score("hello there my friend", Context(lang="de")).language == "de"
+
+
+def test_parent_is_used_for_relevance_and_named_in_the_reason(fake_engine):
+    context = Context(title="budget fuel tax", parent="the biryani there was cold and hard")
+    scores = fake_engine.score("the biryani rice there was cold and hard for me too", context)
+    assert scores.off_topic_basis == "the article and the comment it replies to"
+
+
+def test_thread_duplicates_raise_spam(fake_engine):
+    earlier = "I think the government should focus on the economy before anything else."
+    context = Context(title="Budget", thread=(earlier,))
+    assert fake_engine.score(earlier, context).values["SPAM"] >= 0.6
+    assert fake_engine.score(earlier, Context(title="Budget")).values["SPAM"] < 0.6
+
+
+@pytest.mark.parametrize("bad", ["", "   \u200b  "])
+def test_empty_text_is_refused(fake_engine, bad):
+    with pytest.raises(ValueError, match="empty"):
+        fake_engine.score(bad, None)
+
+
+def test_thread_safe_under_concurrent_calls(fake_engine):
+    texts = [f"comment {i} on the raids in waziristan" for i in range(64)]
+    contexts = [
+        Context(title=f"article {i % 5}", body="joint raids", story_key=f"s{i % 5}")
+        for i in range(64)
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(fake_engine.score, texts, contexts))
+    serial = [fake_engine.score(t, c) for t, c in zip(texts, contexts, strict=True)]
+    assert [p.values for p in parallel] == [s.values for s in serial]
+
+
+# --- with the committed model files -------------------------------------------------------
+
+SEED_CONTEXT = Context(
+    title="Pakistan, US agree on joint raids: WSJ",
+    body=(
+        "The operations will target Haqqani, TTP sanctuaries.\n\n"
+        "US and Pakistani officials are considering joint counterterrorism campaigns in "
+        "Afghanistan and Pakistan, an American newspaper reported on Saturday, saying the move "
+        "would mark an upturn in cooperation after more than a year of 'rancorous' relations."
+    ),
+    story_key="seed",
+)
+SEED_COMMENTS = [
+    "It's highly unlikely that this planned offensive, in North Waziristan, \"Operation Tight "
+    'Screw" would bear fruit. If the US does it share and goes after the TTP insurgents in '
+    "Afghanistan on behalf of Pakistan, there's no guarantee that Islamabad would go after the "
+    "Haqqani fighters in North Waziristan, because they don't pose a threat to Pakistan.",
+    "@Don: Depending on the price!",
+]
+
+
+@pytest.fixture(scope="module")
+def real_engine():
+    if not (DEFAULT_MODEL_DIR / "heads.json").exists():
+        pytest.skip("the trained heads (model/heads.json) are not committed yet")
+    return Engine.load()
+
+
+def test_seed_article_comments_are_published(real_engine):
+    for text in SEED_COMMENTS:
+        scores = real_engine.score(text, SEED_CONTEXT)
+        verdict = decide(scores, Policy())
+        assert verdict.status == "publish", (text, scores.values, verdict.reasons)
+        assert not scores.abusive
+        assert scores.off_topic is False
+
+
+def test_real_engine_flags_an_insult_and_a_spam_ad(real_engine):
+    insult = real_engine.score("You are a pathetic idiot and everyone here despises you.", None)
+    assert insult.abusive and decide(insult).status in ("review", "reject")
+    ad = real_engine.score("Earn $5000 per week from home! WhatsApp 0300-1234567", SEED_CONTEXT)
+    assert decide(ad).status == "reject"
+
+
+def test_shared_engine_is_loaded_once(real_engine):
+    assert Engine.shared() is Engine.shared()

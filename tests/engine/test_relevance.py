@@ -1,0 +1,152 @@
+"""OFF_TOPIC: relative to a reference bank, more favourable of article and parent, careful
+with short texts, and None without context."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parley.engine.relevance import (
+    DEFAULT_MODEL_DIR,
+    RelevanceCalibration,
+    RelevanceModel,
+    article_parts,
+    read_bank_texts,
+)
+
+from .doubles import FakeEncoder, fake_relevance
+
+SEED_TITLE = "Pakistan, US agree on joint raids: WSJ"
+SEED_BODY = (
+    "The operations will target Haqqani, TTP sanctuaries.\n\n"
+    "US and Pakistani officials are considering joint counterterrorism campaigns in Afghanistan "
+    "and Pakistan, an American newspaper reported on Saturday, saying the move would mark an "
+    "upturn in cooperation after more than a year of 'rancorous' relations.\n\n"
+    "The Pakistanis have named the planned offensive, in North Waziristan, Operation Tight "
+    "Screw, according to WSJ."
+)
+SEED_COMMENT = (
+    "It's highly unlikely that this planned offensive, in North Waziristan, \"Operation Tight "
+    'Screw" would bear fruit. If the US does it share and goes after the TTP insurgents in '
+    "Afghanistan on behalf of Pakistan, there's no guarantee that Islamabad would go after the "
+    "Haqqani fighters in North Waziristan, because they don't pose a threat to Pakistan."
+)
+SEED_REPLY = "@Don: Depending on the price!"
+
+
+def test_article_parts_start_with_title_and_lead_then_chunks():
+    body = "Lead paragraph here.\n\n" + " ".join(["word"] * 150)
+    parts = article_parts("Title", body)
+    assert parts[0] == "Title. Lead paragraph here."
+    assert len(parts) >= 3
+    assert all(len(p.split()) <= 120 for p in parts)
+    assert article_parts("", "") == []
+
+
+def test_bank_file_is_large_and_covers_four_languages():
+    lines = [
+        line.split("\t")
+        for line in (DEFAULT_MODEL_DIR / "reference_texts.tsv").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert 150 <= len(lines) <= 300
+    assert {row[0] for row in lines} == {"en", "de", "ur", "ur-Latn"}
+    assert len({row[1] for row in lines}) >= 30
+    assert len(read_bank_texts(DEFAULT_MODEL_DIR / "reference_texts.tsv")) == len(lines)
+
+
+class TestWithFakeEncoder:
+    def setup_method(self):
+        self.encoder = FakeEncoder()
+        self.model = fake_relevance(self.encoder)
+
+    def targets(self, *texts):
+        return self.model.prepare(self.encoder.encode(list(texts)))
+
+    def prob(self, text, article=None, parent=None):
+        vec = self.encoder.encode([text])[0]
+        return self.model.probability(
+            text,
+            vec,
+            article=self.targets(article) if article else None,
+            parent=self.targets(parent) if parent else None,
+        )
+
+    def test_no_context_gives_none(self):
+        assert self.prob("anything at all here to say about it") is None
+
+    def test_on_topic_scores_lower_than_off_topic(self):
+        article = "pakistan us joint raids haqqani waziristan operation"
+        on = self.prob("the joint raids in waziristan against haqqani will fail", article)
+        off = self.prob("my favourite biryani recipe uses lots of saffron and rice", article)
+        assert on < 0.5 < off
+
+    def test_the_more_favourable_of_article_and_parent_wins(self):
+        article = "budget tax rise on fuel"
+        parent = "the biryani at that restaurant was cold and the rice was hard"
+        reply = "the biryani rice there was always cold and hard for me too honestly"
+        assert self.prob(reply, article, parent) < self.prob(reply, article)
+
+    def test_short_text_without_parent_is_capped_below_review(self):
+        article = "pakistan us joint raids haqqani waziristan operation"
+        cal = self.model.calibration
+        assert self.prob("biryani saffron", article) <= cal.short_text_cap
+        assert self.prob("@Don: Depending on the price!", article) <= cal.unknown_parent_reply_cap
+
+    def test_z_score_is_relative_to_the_bank_not_absolute(self):
+        vec = self.encoder.encode(["cricket news item about cricket today"])[0]
+        # A target identical to one bank text is not special: z stays modest.
+        same_as_bank = self.model.z_score(vec, self.targets("cricket news item about cricket"))
+        unrelated = self.model.z_score(vec, self.targets("zebra xylophone quantum"))
+        assert same_as_bank > unrelated
+
+
+def test_calibration_from_dict_ignores_unknown_keys():
+    cal = RelevanceCalibration.from_dict({"intercept": 2.0, "slope": -3.0, "about": "x"})
+    assert (cal.intercept, cal.slope) == (2.0, -3.0)
+
+
+def test_bank_must_not_be_tiny():
+    with pytest.raises(ValueError):
+        RelevanceModel(np.ones((3, 384), dtype=np.float32), RelevanceCalibration())
+
+
+@pytest.fixture(scope="module")
+def real():
+    if not (DEFAULT_MODEL_DIR / "encoder.onnx").exists():
+        pytest.skip("encoder.onnx is not in src/parley/engine/model")
+    from parley.engine.encoder import Encoder
+
+    encoder = Encoder.load()
+    return encoder, RelevanceModel.load(encoder)
+
+
+def _real_prob(real, text, title, body, parent=None):
+    encoder, model = real
+    article = model.prepare(encoder.encode(article_parts(title, body)))
+    parent_t = model.prepare(encoder.encode([parent])) if parent else None
+    return model.probability(text, encoder.encode([text])[0], article=article, parent=parent_t)
+
+
+def test_seed_comments_are_on_topic(real):
+    assert _real_prob(real, SEED_COMMENT, SEED_TITLE, SEED_BODY) < 0.3
+    assert _real_prob(real, SEED_REPLY, SEED_TITLE, SEED_BODY) < 0.85
+
+
+def test_reply_on_topic_through_its_parent(real):
+    parent = "Will Pakistan really go after the Haqqanis if the US pays enough for it?"
+    assert _real_prob(real, SEED_REPLY, SEED_TITLE, SEED_BODY, parent=parent) < 0.5
+
+
+def test_unrelated_comment_is_off_topic(real):
+    text = "Does anyone have a good recipe for chicken biryani? Mine always comes out too dry."
+    assert _real_prob(real, text, SEED_TITLE, SEED_BODY) >= 0.85
+
+
+def test_same_comment_closer_to_its_own_article_than_another(real):
+    other_title = "Heatwave: record temperatures across southern Germany"
+    other_body = "Temperatures above 39 degrees were measured in Bavaria at the weekend."
+    own = _real_prob(real, SEED_COMMENT, SEED_TITLE, SEED_BODY)
+    other = _real_prob(real, SEED_COMMENT, other_title, other_body)
+    assert own < 0.3
+    assert other > 0.5
