@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -154,14 +153,14 @@ def test_slow_engine_times_out_to_pending(story, engine):
 def test_real_engine_scores_a_comment_when_its_model_is_present(story):
     """With the committed model files the real engine decides; skipped only without them."""
     try:
+        from parley.engine import Engine
         from parley.engine.policy import decide  # noqa: F401
-
-        from parley.engine import Engine  # noqa: F401
     except ImportError as error:
         pytest.skip(f"parley.engine is not complete yet ({error})")
-    model_dir = Path(pipeline.__file__).resolve().parents[1] / "engine" / "model"
-    if not (model_dir / "encoder.onnx").exists():
-        pytest.skip(f"engine model files are absent from {model_dir}")
+    try:
+        Engine.shared()
+    except FileNotFoundError as error:
+        pytest.skip(f"engine model files are absent: {error}")
     with override_settings(PARLEY_ENGINE="on", PARLEY_ENGINE_TIMEOUT_S=60):
         polite = pipeline.moderate(
             story=story, text="Joint raids could help if both governments share intelligence.")

@@ -204,14 +204,16 @@ def find_story(request: HttpRequest, url: str):
 def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None,
                   limit: int | None = None, order: Literal["newest", "oldest"] = "newest"):
     """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels)."""
-    story = selectors.get_story(story_id)
     limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
-    key = thread_body_key(story, order=order, cursor=cursor, limit=limit)
-    body = cache.get(key)
+    version = selectors.story_cache_version(story_id)
+    body = cache.get(thread_body_key(story_id, version, order=order, cursor=cursor, limit=limit))
     if body is None:
+        story = selectors.get_story(story_id)
         page = selectors.thread_page(story=story, order=order, cursor=cursor, limit=limit)
         body = json.dumps(thread_dict(story, page, order), ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
+        key = thread_body_key(story.pk, story.cache_version, order=order, cursor=cursor,
+                              limit=limit)
         cache.set(key, body, settings.PARLEY_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 

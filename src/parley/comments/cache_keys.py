@@ -9,14 +9,14 @@ and expire. With Redis the same keys are shared across processes.
 
 from __future__ import annotations
 
-from parley.comments.models import Story
 
-
-def thread_page_key(story: Story, *, order: str, cursor: str | None, limit: int) -> str:
+def thread_page_key(story_id: int, version: int, *, order: str, cursor: str | None,
+                    limit: int) -> str:
     """Key of a thread page (published comments only) as the selector builds it."""
-    return f"parley:thread:{story.pk}:v{story.cache_version}:{order}:{limit}:{cursor or '-'}"
+    return f"parley:thread:{story_id}:v{version}:{order}:{limit}:{cursor or '-'}"
 
 
-def thread_body_key(story: Story, *, order: str, cursor: str | None, limit: int) -> str:
+def thread_body_key(story_id: int, version: int, *, order: str, cursor: str | None,
+                    limit: int) -> str:
     """Key of the JSON API's serialised thread page (bytes), same versioning."""
-    return f"parley:thread-json:{story.pk}:v{story.cache_version}:{order}:{limit}:{cursor or '-'}"
+    return f"parley:thread-json:{story_id}:v{version}:{order}:{limit}:{cursor or '-'}"

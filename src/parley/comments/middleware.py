@@ -1,7 +1,13 @@
-"""Guards for the JSON API: body size before parsing, and CORS for the sites' allowed origins.
+"""The JSON API's own short path: body size before parsing, CORS, and direct dispatch.
 
 Only paths under /api/v1/ are touched. CORS answers only origins listed in a site's
 ``allowed_origins`` (never a wildcard) and never allows credentials: the API uses no cookies.
+
+API requests are dispatched straight to their Ninja view from here, skipping the middleware
+below this one (static files, sessions, locale, CSRF, auth, messages, clickjacking): the API
+reads no cookie, session or user, is csrf-exempt by design (see parley.comments.api) and
+returns JSON, so that work would be spent on every request for nothing. SecurityMiddleware,
+above this one, still applies.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
+from django.urls import Resolver404, resolve
 
 from parley.comments.selectors import site_for_origin
 
@@ -39,10 +46,18 @@ class ApiGuardMiddleware:
         if request.method == "OPTIONS" and origin and \
                 "Access-Control-Request-Method" in request.headers:
             return self._preflight(origin)
-        response = self._check_size(request) or self.get_response(request)
+        response = self._check_size(request) or self._dispatch(request)
         if origin and site_for_origin(origin) is not None:
             self._allow(response, origin)
         return response
+
+    def _dispatch(self, request: HttpRequest) -> HttpResponse:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        request.resolver_match = match
+        return match.func(request, *match.args, **match.kwargs)
 
     def _check_size(self, request: HttpRequest) -> HttpResponse | None:
         limit = settings.PARLEY_MAX_BODY_BYTES

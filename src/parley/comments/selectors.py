@@ -16,6 +16,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
@@ -57,6 +58,27 @@ def get_story(story_id: int) -> Story:
         return Story.objects.select_related("site").get(pk=story_id)
     except (Story.DoesNotExist, ValueError, TypeError):
         raise NotFound("No story with this id.") from None
+
+
+def story_cache_version(story_id: int) -> int:
+    """Return the story's cache version, fresh from the database, or raise NotFound.
+
+    The hot read path (a cached thread) needs only this number, so it is one raw indexed
+    SELECT rather than a full model load.
+    """
+    try:
+        story_id = int(story_id)
+    except (TypeError, ValueError):
+        raise NotFound("No story with this id.") from None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT cache_version FROM {Story._meta.db_table} WHERE id = %s",  # noqa: S608
+            [story_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("No story with this id.")
+    return row[0]
 
 
 def find_story_by_url(url: str) -> Story | None:
@@ -103,19 +125,22 @@ def published_counts(urls: list[str]) -> dict[str, int]:
     """Return the published comment count of each URL (0 for unknown ones), in one query.
 
     Not cached: this one indexed query is as cheap as checking a cached value for staleness.
+    It is the listing pages' hot path, so it is plain SQL on the indexed url column.
     """
-    from parley.comments.services import canonical_story_url
+    from parley.comments.services import canonicalise_url
 
-    canonical: dict[str, str] = {}
-    for url in urls:
-        try:
-            canonical[url] = canonical_story_url(url)
-        except InvalidInput:
-            canonical[url] = ""
+    canonical = {url: canonicalise_url(url) if isinstance(url, str) else "" for url in urls}
+    wanted = sorted({c for c in canonical.values() if c})
     counts: dict[str, int] = {}
-    wanted = {c for c in canonical.values() if c}
-    for url, count in Story.objects.filter(url__in=wanted).values_list("url", "published_count"):
-        counts[url] = counts.get(url, 0) + count
+    if wanted:
+        marks = ", ".join(["%s"] * len(wanted))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT url, published_count FROM {Story._meta.db_table} "  # noqa: S608
+                f"WHERE url IN ({marks})", wanted,
+            )
+            for url, count in cursor.fetchall():
+                counts[url] = counts.get(url, 0) + count
     return {url: counts.get(canon, 0) for url, canon in canonical.items()}
 
 
@@ -162,7 +187,8 @@ def thread_page(
     own = frozenset(include_comment_ids)
     key = None
     if not own:
-        key = thread_page_key(story, order=order, cursor=cursor, limit=limit)
+        key = thread_page_key(story.pk, story.cache_version, order=order, cursor=cursor,
+                              limit=limit)
         page = cache.get(key)
         if page is not None:
             return page

@@ -1,0 +1,163 @@
+"""Web benchmark: gunicorn (4 workers) on SQLite, driven by wrk on 127.0.0.1. Prints numbers.
+
+    .venv/bin/python bench/web.py [--duration 10] [--connections 32] [--keep]
+
+Seeds a fresh SQLite database (10 stories x 100 comments, 20% replies), starts gunicorn with
+rate limits and the engine off, and runs wrk for each case: the API thread of a 100-comment
+story (limit=100), the reader page when its route exists, POST /api/v1/counts for 10 URLs, and
+POST a new comment. Targets on a 2-core machine: thread >= 2,000 req/s with p99 <= 20 ms,
+counts >= 5,000 req/s, posting >= 1,500 req/s. wrk and the server share the cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+TARGETS = {"thread (API, 100 comments)": (2000, 20.0), "counts (10 URLs)": (5000, None),
+           "post a comment": (1500, None)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_wrk(url: str, *, duration: int, connections: int, threads: int,
+            body: dict | None = None, workdir: Path) -> dict:
+    """Run wrk once and return req/s, p50/p99 latency (ms) and the count of non-2xx answers."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    env = dict(os.environ)
+    if body is not None:
+        body_file = workdir / "body.json"
+        body_file.write_text(json.dumps(body))
+        env["BENCH_BODY_FILE"] = str(body_file)
+        cmd += ["-s", str(HERE / "wrk_post_json.lua")]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errors.group(0) if errors else ""}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the database folder")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian package 'wrk')", file=sys.stderr)
+        return 2
+
+    workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(PARLEY_DATA_DIR=str(workdir), PARLEY_RATELIMIT_ENABLED="0", PARLEY_ENGINE="off",
+               PARLEY_DEBUG="0", DJANGO_SETTINGS_MODULE="parley.settings",
+               PARLEY_LOG_LEVEL="ERROR")
+    print(f"database: {workdir / 'parley.sqlite3'}", flush=True)
+    subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], env=env, check=True)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "parley.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", "1",
+         "--keep-alive", "30", "--log-level", "warning"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(f"{base}/api/v1/stories/1") == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                print((workdir / "gunicorn.log").read_text(), file=sys.stderr)
+                return 1
+            time.sleep(0.2)
+
+        with urllib.request.urlopen(f"{base}/api/v1/stories/1/comments?limit=100") as response:
+            thread = json.loads(response.read())
+        shown = sum(1 + len(c["replies"]) + sum(len(r["replies"]) for r in c["replies"])
+                    for c in thread["comments"])
+        print(f"thread of story 1: {thread['published_count']} published, {shown} in the body")
+        cases: list[tuple[str, str, dict | None]] = [
+            ("thread (API, 100 comments)", f"{base}/api/v1/stories/1/comments?limit=100", None),
+        ]
+        page = f"{base}/stories/story-1/"
+        if get(page) == 200:
+            cases.append(("reader page (HTML)", page, None))
+        else:
+            print(f"(reader page {page} not served: skipped)")
+        urls = [f"http://127.0.0.1/news/story-{i}/" for i in range(10)]
+        cases.append(("counts (10 URLs)", f"{base}/api/v1/counts", {"urls": urls}))
+        cases.append(("post a comment", f"{base}/api/v1/stories/2/comments",
+                      {"text": "Benchmark comment number {n}, on topic.",
+                       "author_name": "Bench Reader", "author_email": "bench@example.com"}))
+
+        print(f"\nwrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s, "
+              f"gunicorn {args.workers} workers, SQLite WAL, {os.cpu_count()} CPUs\n")
+        print(f"{'case':30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
+        for name, url, body in cases:
+            for _ in range(2):  # warm the caches, then measure
+                get(url) if body is None else None
+            result = run_wrk(url, duration=args.duration, connections=args.connections,
+                             threads=args.wrk_threads, body=body, workdir=workdir)
+            target = TARGETS.get(name)
+            verdict = ""
+            if target:
+                ok = result["rps"] >= target[0] and (target[1] is None
+                                                    or result["p99"] <= target[1])
+                verdict = (f">= {target[0]:,} req/s" + (f", p99 <= {target[1]:g} ms"
+                                                       if target[1] else "")
+                           + (" ok" if ok else " MISSED"))
+            print(f"{name:30} {result['rps']:9.0f} {result['p50']:8.2f} {result['p99']:8.2f} "
+                  f"{result['non2xx']:8d}  {verdict} {result['socket_errors']}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
