@@ -35,6 +35,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PARLEY_DATA_DIR", Path.cwd() / "var")).resolve()
+# SQLite files (and the test databases) live here: a fresh clone has no var/ yet.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("PARLEY_DEBUG", False)
 # A fixed development key is used only when DEBUG is on or under tests; production must set one.
