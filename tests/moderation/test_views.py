@@ -216,3 +216,24 @@ def test_site_rules_only_for_admins(mod_client, site):
     bad = client.post("/moderate/sites/planet/rules/", {
         "report_threshold_review": 3, "report_threshold_hide": 1})
     assert bad.status_code == 200 and b"Must not be below" in bad.content
+
+
+def test_queue_pages_by_id(mod_client, story, make_comment, moderator):
+    from parley.moderation import services
+    from parley.moderation.selectors import PAGE_SIZE
+
+    held = [make_comment(story) for _ in range(PAGE_SIZE + 2)]
+    first = mod_client.get("/moderate/")
+    assert [c.pk for c in first.context["comments"]] == [c.pk for c in held[:PAGE_SIZE]]
+    assert first.context["next_from"] == held[PAGE_SIZE - 1].pk
+    second = mod_client.get(f"/moderate/?from={first.context['next_from']}")
+    assert [c.pk for c in second.context["comments"]] == [c.pk for c in held[PAGE_SIZE:]]
+    assert second.context["next_from"] is None
+    for comment in held:
+        services.reject_comment(comment=comment, acting_user=moderator, reason="spam")
+    rejected = mod_client.get("/moderate/?queue=rejected")
+    newest_first = [c.pk for c in reversed(held)]
+    assert [c.pk for c in rejected.context["comments"]] == newest_first[:PAGE_SIZE]
+    older = mod_client.get(f"/moderate/?queue=rejected&from={rejected.context['next_from']}")
+    assert [c.pk for c in older.context["comments"]] == newest_first[PAGE_SIZE:]
+    assert mod_client.get("/moderate/?from=abc").status_code == 422

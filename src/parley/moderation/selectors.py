@@ -175,17 +175,21 @@ def queue_counts(*, sites: QuerySet[Site] | list[Site],
 
 def queue_page(queue: str, *, sites: QuerySet[Site] | list[Site],
                filters: QueueFilters | None = None, after_id: int | None = None,
-               limit: int = PAGE_SIZE) -> list[Comment]:
+               before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Comment]:
     """Return one page of a queue with everything an item shows, in a fixed number of queries.
 
-    Pending is oldest first (longest wait on top); the others newest first. ``after_id`` returns
-    only comments newer than that id (what the polling asks for).
+    Pending is oldest first (longest wait on top); the others newest first. Pages are keyed on
+    the comment id (ids grow with arrival): ``after_id`` returns comments that arrived after that
+    one, oldest first (the next page of Pending, or what the polling asks for); ``before_id``
+    returns earlier ones, newest first (the next page of the other queues).
     """
     comments = queue_queryset(queue, sites=sites, filters=filters)
     if after_id is not None:
         comments = comments.filter(pk__gt=after_id)
-    order = ("created_at", "id") if queue == "pending" or after_id is not None else (
-        "-created_at", "-id")
+    if before_id is not None:
+        comments = comments.filter(pk__lt=before_id)
+    ascending = after_id is not None or (queue == "pending" and before_id is None)
+    order = ("id",) if ascending else ("-id",)
     comments = (
         comments.select_related("story__site", "parent", "moderation", "author_user")
         .prefetch_related(

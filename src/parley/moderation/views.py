@@ -32,6 +32,7 @@ from parley.moderation.permissions import (
     moderated_sites,
 )
 from parley.moderation.selectors import (
+    PAGE_SIZE,
     QUEUE_LABELS,
     QUEUES,
     SCORE_ATTRIBUTES,
@@ -99,7 +100,17 @@ def queue(request: HttpRequest, site_slug: str | None = None) -> HttpResponse:
     """The moderation queue page (all moderated sites, or one)."""
     context = _queue_context(request, site_slug)
     sites = context["sites"]
-    context["comments"] = queue_page(context["queue"], sites=sites, filters=context["filters"])
+    raw_from = request.GET.get("from", "")
+    if raw_from and not raw_from.isdigit():
+        raise InvalidInput("from", "must be a comment number.")
+    start = int(raw_from) if raw_from else None
+    pending = context["queue"] == "pending"
+    comments = queue_page(
+        context["queue"], sites=sites, filters=context["filters"],
+        after_id=start if pending else None, before_id=None if pending else start,
+    )
+    context["comments"] = comments
+    context["next_from"] = comments[-1].pk if len(comments) == PAGE_SIZE else None
     context["max_id"] = (
         queue_queryset(context["queue"], sites=sites, filters=context["filters"])
         .aggregate(top=Max("id"))["top"] or 0

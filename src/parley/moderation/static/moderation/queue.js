@@ -37,7 +37,19 @@
     for (var i = idx + 1; i < all.length; i++) {
       if (!all[i].classList.contains("decided")) { return all[i]; }
     }
-    return all[Math.min(idx + 1, all.length - 1)] || from;
+    return null;
+  }
+  function maxShownId() {
+    var top = 0;
+    items().forEach(function (i) { top = Math.max(top, parseInt(i.dataset.id, 10) || 0); });
+    return top;
+  }
+  // The next page of Pending (oldest first), appended when the moderator reaches the end.
+  function loadMore() {
+    var poller = document.getElementById("poller");
+    if (!poller || !window.htmx) { return Promise.resolve(); }
+    return htmx.ajax("GET", poller.dataset.url,
+      { source: list, swap: "none", values: { after: maxShownId() } });
   }
   function press(el, action) {
     var button = el && el.querySelector('[data-action="' + action + '"]');
@@ -71,9 +83,7 @@
 
   window.parleyQueue = {
     maxId: function () {
-      var top = parseInt(list.dataset.after || "0", 10) || 0;
-      items().forEach(function (i) { top = Math.max(top, parseInt(i.dataset.id, 10) || 0); });
-      return top;
+      return Math.max(parseInt(list.dataset.after || "0", 10) || 0, maxShownId());
     }
   };
 
@@ -144,8 +154,16 @@
     if (el.dataset.id === currentId) {
       el.classList.add("current");
       var verb = event.detail.requestConfig && event.detail.requestConfig.path || "";
-      if (/\/(approve|reject|ban)\/$/.test(verb)) { select(nextUndecided(el)); }
-      else { select(el); }
+      if (!/\/(approve|reject|ban)\/$/.test(verb)) { select(el); return; }
+      var next = nextUndecided(el);
+      if (next) { select(next); return; }
+      select(el);
+      if (document.querySelector(".queue-page[data-queue=pending]")) {
+        loadMore().then(function () {
+          var more = nextUndecided(document.getElementById("item-" + el.dataset.id));
+          if (more) { select(more); }
+        });
+      }
     }
   });
   document.body.addEventListener("htmx:responseError", function (event) {
