@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from django.urls import Resolver404, resolve
 
-from parley.comments.selectors import site_for_origin
+from parley.comments.selectors import origin_allowed
 
 API_PREFIX = "/api/v1/"
 ALLOWED_METHODS = "GET, POST, OPTIONS"
@@ -47,7 +47,7 @@ class ApiGuardMiddleware:
                 "Access-Control-Request-Method" in request.headers:
             return self._preflight(origin)
         response = self._check_size(request) or self._dispatch(request)
-        if origin and site_for_origin(origin) is not None:
+        if origin and origin_allowed(origin):
             self._allow(response, origin)
         return response
 
@@ -78,7 +78,7 @@ class ApiGuardMiddleware:
     def _preflight(self, origin: str) -> HttpResponse:
         response = HttpResponse(status=204)
         response["Vary"] = "Origin"
-        if site_for_origin(origin) is None:
+        if not origin_allowed(origin):
             response.status_code = 403
             return response
         self._allow(response, origin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -119,6 +120,22 @@ def site_for_origin(origin: str) -> Site | None:
         if origin in (o.lower() for o in site.origins):
             return site
     return None
+
+
+ORIGIN_CACHE_SECONDS = 60
+
+
+def origin_allowed(origin: str) -> bool:
+    """Return whether any site allows this origin (for CORS), cached for a minute.
+
+    An allowlist change takes up to ORIGIN_CACHE_SECONDS to reach every process.
+    """
+    key = "parley:origin:" + hashlib.sha256(origin.strip().lower().encode()).hexdigest()
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = site_for_origin(origin) is not None
+        cache.set(key, allowed, ORIGIN_CACHE_SECONDS)
+    return allowed
 
 
 def published_counts(urls: list[str]) -> dict[str, int]:
