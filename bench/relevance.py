@@ -56,65 +56,72 @@ def auc(labels: list[int], scores: list[float]) -> float:
 
 def example_pairs(
     encoder: Encoder, model: RelevanceModel
-) -> tuple[list[float], list[int], list[str]]:
-    """z-scores and labels (1 = off-topic) for every example comment/article pair."""
+) -> tuple[np.ndarray, list[int], list[str]]:
+    """Features (z, log(1 + shared words)) and labels (1 = off-topic) for every example pair."""
     data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
     articles = data["articles"]
-    vectors = [
-        model.prepare(
-            encoder.encode([normalise_text(p) for p in article_parts(a["title"], a["body"])])
-        )
-        for a in articles
-    ]
-    zs: list[float] = []
+    targets = []
+    for article in articles:
+        parts = [normalise_text(p) for p in article_parts(article["title"], article["body"])]
+        targets.append(model.prepare(encoder.encode(parts), parts))
+    features: list[tuple[float, float]] = []
     labels: list[int] = []
     texts: list[str] = []
     for i, article in enumerate(articles):
         comments = [normalise_text(c) for c in article["comments"]]
-        emb = encoder.encode(comments)
-        for text, vec in zip(comments, emb, strict=True):
-            for j, target in enumerate(vectors):
-                zs.append(model.z_score(vec, target))
+        for text, vec in zip(comments, encoder.encode(comments), strict=True):
+            for j, target in enumerate(targets):
+                features.append(model.features(text, vec, target))
                 labels.append(int(i != j))
                 texts.append(text)
     generic = [normalise_text(c) for c in data["off_topic"]]
     for text, vec in zip(generic, encoder.encode(generic), strict=True):
-        for target in vectors:
-            zs.append(model.z_score(vec, target))
+        for target in targets:
+            features.append(model.features(text, vec, target))
             labels.append(1)
             texts.append(text)
-    return zs, labels, texts
+    return np.array(features), labels, texts
+
+
+def logits(model: RelevanceModel, features: np.ndarray) -> list[float]:
+    cal = model.calibration
+    return list(cal.intercept + cal.slope * features[:, 0] + cal.overlap_slope * features[:, 1])
 
 
 def fit(encoder: Encoder, model: RelevanceModel) -> RelevanceCalibration:
     from sklearn.linear_model import LogisticRegression
 
-    zs, labels, _ = example_pairs(encoder, model)
+    features, labels, _ = example_pairs(encoder, model)
     clf = LogisticRegression(class_weight="balanced", C=10.0)
-    clf.fit(np.array(zs).reshape(-1, 1), np.array(labels))
+    clf.fit(features, np.array(labels))
     calibration = RelevanceCalibration(
-        intercept=round(float(clf.intercept_[0]), 4), slope=round(float(clf.coef_[0][0]), 4)
+        intercept=round(float(clf.intercept_[0]), 4),
+        slope=round(float(clf.coef_[0][0]), 4),
+        overlap_slope=round(float(clf.coef_[0][1]), 4),
     )
+    model.calibration = calibration
     out = DEFAULT_MODEL_DIR / CALIBRATION_FILE
     payload = {
-        "about": "OFF_TOPIC calibration: P = sigmoid(intercept + slope * z); see relevance.py. "
-        "Fitted by bench/relevance.py fit on bench/relevance_examples.json only.",
+        "about": "OFF_TOPIC calibration: P = sigmoid(intercept + slope * z + overlap_slope * "
+        "log1p(shared content words)); see relevance.py. Fitted by `bench/relevance.py fit` on "
+        "bench/relevance_examples.json only.",
         "encoder_version": encoder.version,
         **{k: getattr(calibration, k) for k in RelevanceCalibration.__dataclass_fields__},
-        "fitted_on_pairs": len(zs),
-        "example_auc": round(auc(labels, [-z for z in zs]), 4),
+        "fitted_on_pairs": len(labels),
+        "example_auc": round(auc(labels, logits(model, features)), 4),
     }
     out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out}: intercept={calibration.intercept} slope={calibration.slope}")
+    print(f"wrote {out}: {calibration}")
     return calibration
 
 
 def measure_examples(encoder: Encoder, model: RelevanceModel) -> None:
-    zs, labels, _ = example_pairs(encoder, model)
-    value = auc(labels, [-z for z in zs])
+    features, labels, _ = example_pairs(encoder, model)
+    z_only = auc(labels, list(-features[:, 0]))
+    value = auc(labels, logits(model, features))
     print(
-        f"examples (own vs other article, generic off-topic): AUC {value:.3f}"
-        f" over {len(zs)} pairs (in-sample for the 2-parameter logistic; z itself is not fitted)"
+        f"examples, own vs other article (+ generic off-topic): AUC {value:.3f} "
+        f"(z alone {z_only:.3f}) over {len(labels)} pairs; in-sample for the 3-parameter logistic"
     )
 
 
@@ -129,7 +136,7 @@ def measure_omp(encoder: Encoder, model: RelevanceModel, seed: int = 13) -> None
     rng = random.Random(seed)
     titles = sorted({r["article_title"] for r in rows})
     title_vec = {
-        title: model.prepare(vec)
+        title: model.prepare(vec, [title])
         for title, vec in zip(
             titles, encoder.encode([normalise_text(t) for t in titles]), strict=True
         )
@@ -145,11 +152,11 @@ def measure_omp(encoder: Encoder, model: RelevanceModel, seed: int = 13) -> None
         label_y.append(int(row["OffTopic"]))
         if row["OffTopic"] == "0":
             other = rng.choice([t for t in titles if t != row["article_title"]])
-            own_other_z += [model.z_score(vec, own), model.z_score(vec, title_vec[other])]
+            own_other_z += [model.logit(text, vec, own), model.logit(text, vec, title_vec[other])]
             own_other_y += [0, 1]
     print(
         f"omp_offtopic own title vs random other title (on-topic comments): "
-        f"AUC {auc(own_other_y, [-z for z in own_other_z]):.3f} over {len(own_other_z)} pairs"
+        f"AUC {auc(own_other_y, own_other_z):.3f} over {len(own_other_z)} pairs"
     )
     print(
         f"omp_offtopic moderators' OffTopic label vs OFF_TOPIC (title only): "
@@ -167,7 +174,7 @@ def measure_omp(encoder: Encoder, model: RelevanceModel, seed: int = 13) -> None
 
 
 def measure_socc(
-    encoder: Encoder, model: RelevanceModel, seed: int = 13, limit: int = 1500
+    encoder: Encoder, model: RelevanceModel, seed: int = 13, limit: int = 600
 ) -> None:
     """socc_c3 has no article texts: the 'article' is stood in for by up to 8 other comments on
     the same article (the thread). Measures non_relevant majority / >= 2 votes."""
@@ -193,9 +200,8 @@ def measure_socc(
         others = rng.sample(others, min(8, len(others)))
         if not others:
             continue
-        thread = model.prepare(
-            encoder.encode([normalise_text(o["comment_text"])[:600] for o in others])
-        )
+        thread_texts = [normalise_text(o["comment_text"])[:600] for o in others]
+        thread = model.prepare(encoder.encode(thread_texts), thread_texts)
         probs.append(model.probability(text, vec, article=thread, parent=None))
         labels.append(int(int(row["non_relevant_votes"]) >= 2))
         majority.append(row["non_relevant_majority"] in ("True", "1", "true"))

@@ -238,7 +238,7 @@ class Engine:
             vectors = self.encoder.encode(flat, max_tokens=self.max_tokens)
             start = 0
             for key, parts in missing.items():
-                targets = self.relevance.prepare(vectors[start : start + len(parts)])
+                targets = self.relevance.prepare(vectors[start : start + len(parts)], parts)
                 start += len(parts)
                 cache.put(key, targets)
             found = [None if k is None else cache.get(k) or _fail(k) for k in keys]

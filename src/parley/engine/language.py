@@ -12,29 +12,31 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
+    """The words of a space-separated list, as a set (keeps long word lists readable)."""
     return frozenset(text.split())
 
 
 # Function words: frequent, short, and (as far as possible) not words of the other languages.
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": _words(
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": word_set(
         "the and is are was were of to that it this for on with as be have has not but they you "
         "he she we i at by from or an will would there their what which who about if do does "
         "did been can could should just no all my your our more than then them these those "
         "because very how why when its it's don't doesn't isn't i'm you're they're can't won't "
         "into only also some any other such out up one his her him me us"
     ),
-    "de": _words(
+    "de": word_set(
         "der die das und ist nicht ein eine einen einem zu den dem mit sich auf für von es ich "
         "sie wir ihr auch wie aber wenn noch nur oder schon bei nach mal doch kein keine dass "
         "sind hat haben wird werden diese dieser dieses mehr immer jetzt hier wer warum weil "
         "über uns euch mir mich dir dich ja nein nichts sehr viel vom zum zur im ins am eines "
         "wurde wäre sein seine ihre unser kann muss soll gibt"
     ),
-    "ur-Latn": _words(
+    "ur-Latn": word_set(
         "hai hain hay hy nahi nahin nai ko ka ki ke mein mai aur kya kia yeh ye woh wo bhi se "
         "tha thi thay ho kar karo karna karte karta raha rahi rahe ap aap tum hum mujhe tujhe "
         "kuch sab bohat bohot bahut acha achha kyun kyon kyu lekin magar phir ab jab tab jo koi "
@@ -43,23 +45,23 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "kahan kaha hona hoga hogi gi ga chahiye sakta sakti hein"
     ),
     # Unsupported but common enough in comments to be recognised and routed to review.
-    "fr": _words(
+    "fr": word_set(
         "le la les des est et une pas que qui dans pour sur avec ce cette il elle nous vous "
         "sont mais ou au aux du très je c'est n'est j'ai leur tout"
     ),
-    "es": _words(
+    "es": word_set(
         "el los las es y una del por para con que lo su pero como más muy está son yo ella "
         "también porque esta este hay"
     ),
-    "it": _words(
+    "it": word_set(
         "il lo gli della che non è per una sono con anche ma come più questo questa molto "
         "perché ci nel alla delle sempre"
     ),
-    "pt": _words(
+    "pt": word_set(
         "o os as uma não é que para com mas como mais muito isso esta este são também porque "
         "você ele ela foi tem"
     ),
-    "nl": _words(
+    "nl": word_set(
         "het een de en is niet van dat op te zijn met voor maar ook wel nog geen dit deze "
         "wat hij zij wij jullie heel"
     ),
@@ -71,8 +73,8 @@ _PRIMARY = ("en", "de", "ur-Latn")
 _URDU_LETTERS = frozenset("ٹڈڑںےۓہھ")
 # Arabic proper: ta marbuta, alef maqsura, Arabic yeh and kaf (Urdu/Persian use ی and ک).
 _ARABIC_LETTERS = frozenset("ةىيك")
-_PERSIAN_WORDS = _words("است را این می‌شود نمی هستند خواهد برای ما شما")
-_ARABIC_WORDS = _words("في من على إلى التي الذي هذا هذه كان عن مع")
+_PERSIAN_WORDS = word_set("است را این می‌شود نمی هستند خواهد برای ما شما")
+_ARABIC_WORDS = word_set("في من على إلى التي الذي هذا هذه كان عن مع")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
@@ -126,6 +128,7 @@ _UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
 _MIN_LETTERS = 4
 
 
+@lru_cache(maxsize=8192)
 def _script_of(char: str) -> str | None:
     code = ord(char)
     for low, high, name in _SCRIPT_RANGES:
@@ -163,7 +166,7 @@ def _latin_language(text: str) -> str:
         return "und"
     hits: Counter[str] = Counter()
     for word in words:
-        matching = [lang for lang, vocab in _FUNCTION_WORDS.items() if word in vocab]
+        matching = [lang for lang, vocab in FUNCTION_WORDS.items() if word in vocab]
         for lang in matching:
             hits[lang] += 1.0 / len(matching)  # a word shared by two languages counts half
     if any(char in text for char in "äöüßÄÖÜ"):

@@ -15,14 +15,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from .language import _FUNCTION_WORDS
+from .language import FUNCTION_WORDS, word_set
 
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"')\]]+"
     r"|\b[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|info|biz|xyz|top|club|online|site|shop|store|"
-    r"io|co|ly|me|pk|in|ru|cn|de|uk|us|vip|win|bet|casino|loan|app)(?:/[^\s<>\"')\]]*)?\b",
-    re.IGNORECASE,
-)
+    r"io|co|ly|me|pk|in|ru|cn|de|uk|us|vip|win|bet|casino|loan|app)(?:/[^\s<>\"')\]]*)?\b"
+)  # applied to lower-cased text: IGNORECASE makes it ten times slower
 _SHORTENERS = frozenset(
     ("bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rb.gy")
     + ("shorturl.at", "t.me", "wa.me")
@@ -39,15 +38,24 @@ _STRONG_PROMOTION = re.compile(
     r"|\bcheck out my (?:profile|channel|website|page)\b|\bsubscribe to my\b"
     r"|\bdm me\b|\bcontact (?:me|us) (?:on|at|for)\b|\brabta karein\b|\brabta karen\b"
     r"|رابطہ کریں|\bjetzt (?:kaufen|bestellen|anmelden)\b|\bgeld verdienen\b"
-    r"|\bcheap (?:viagra|pills|loans?)\b|\bviagra\b|\bloan offer\b|\bsugar daddy\b",
-    re.IGNORECASE,
+    r"|\bcheap (?:viagra|pills|loans?)\b|\bviagra\b|\bloan offer\b|\bsugar daddy\b"
+)
+# Python's re tries every alternative at every position; the regexes above only run when one
+# of their first words is present, which keeps a clean comment's spam check well under 0.2 ms.
+_STRONG_TRIGGERS = word_set(
+    "earn make work working ghar von whats whatsapp telegram casino betting online jackpot "
+    "bitcoin crypto forex binary guaranteed click check subscribe dm contact rabta jetzt geld "
+    "cheap viagra loan sugar واٹس رابطہ"
 )
 # Weak: ordinary words that advertisements lean on but readers use too ("I'd buy that").
 _WEAK_PROMOTION = re.compile(
     r"\b(?:buy now|order now|discount|promo code|coupon|free shipping|limited offer|"
     r"special offer|best price|lowest price|100% free|free trial|sale|rabate?|angebot|"
-    r"gratis|sasta|offer)\b|\$\s?\d{3,}",
-    re.IGNORECASE,
+    r"gratis|sasta|offer)\b|\$\s?\d{3,}"
+)
+_WEAK_TRIGGERS = word_set(
+    "buy order discount promo coupon free limited special best lowest 100 sale rabatt rabat "
+    "angebot gratis sasta offer"
 )
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().-]{7,16}\d(?!\w)")
 _REPEATED_CHAR = re.compile(r"(\S)\1{5,}")
@@ -57,7 +65,7 @@ _CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxzß]{5,}")
 # Digraphs read as one sound ("strengths", "Schwachsinn") so they do not make a run unreadable.
 _DIGRAPH = re.compile(r"sch|ch|th|sh|ph|gh|ck")
 _VOWELS = frozenset("aeiouyäöüAEIOUYÄÖÜ")
-_KNOWN_WORDS = frozenset().union(*_FUNCTION_WORDS.values())
+_KNOWN_WORDS = frozenset().union(*FUNCTION_WORDS.values())
 
 # Weights (logit units). Bias: a comment with no signal scores sigmoid(-4.0) = 0.018.
 WEIGHTS: dict[str, float] = {
@@ -137,7 +145,7 @@ def _gibberish_share(text: str) -> float:
 @lru_cache(maxsize=4096)
 def _shingles(text: str) -> frozenset[str]:
     # Links are left out so a copy with a link added still matches the original.
-    folded = " ".join(_TOKEN.findall(_URL.sub(" ", text).lower()))
+    folded = " ".join(_TOKEN.findall(_URL.sub(" ", text.lower())))
     if len(folded) < 5:
         return frozenset([folded]) if folded else frozenset()
     return frozenset(folded[i : i + 5] for i in range(len(folded) - 4))
@@ -165,32 +173,38 @@ def near_duplicate_score(text: str, others: Iterable[str]) -> float:
 def spam_signals(text: str, *, article_text: str = "", thread: Iterable[str] = ()) -> SpamSignals:
     """Extract the spam signals of ``text`` (already normalised); ``article_text`` names the
     sites a link may legitimately point to, ``thread`` holds the other comments."""
-    urls = _URL.findall(text)
+    lower = text.lower()
+    urls = _URL.findall(lower)
     article_lower = article_text.lower()
     domains = [_domain(url) for url in urls]
     unrelated = [domain for domain in domains if domain and domain not in article_lower]
-    text_without_urls = _URL.sub(" ", text)
-    tokens = [token.lower() for token in _TOKEN.findall(text_without_urls)]
+    without_urls = _URL.sub(" ", lower) if urls else lower
+    tokens = _TOKEN.findall(without_urls)
+    token_set = set(tokens)
+    promotion = len(_STRONG_PROMOTION.findall(without_urls)) if token_set & _STRONG_TRIGGERS else 0
+    weak = 0
+    if token_set & _WEAK_TRIGGERS or "$" in without_urls:
+        weak = len(_WEAK_PROMOTION.findall(without_urls))
     repeated_words = False
     if len(tokens) >= 3:
         repeated_words = any(
             tokens[i] == tokens[i + 1] == tokens[i + 2] for i in range(len(tokens) - 2)
         )
-        if len(tokens) >= 10 and len(set(tokens)) / len(tokens) < 0.3:
+        if len(tokens) >= 10 and len(token_set) / len(tokens) < 0.3:
             repeated_words = True
-    letters = [char for char in text_without_urls if char.isalpha()]
+    letters = [char for char in (_URL.sub(" ", text) if urls else text) if char.isalpha()]
     uppercase = sum(1 for char in letters if char.isupper())
     duplicate = near_duplicate_score(text, thread)
     return SpamSignals(
         links=len(urls),
         unrelated_links=len(unrelated),
         link_shorteners=sum(1 for domain in domains if domain in _SHORTENERS),
-        promotion=len(_STRONG_PROMOTION.findall(text_without_urls)),
-        weak_promotion=len(_WEAK_PROMOTION.findall(text_without_urls)),
-        phone_numbers=len(_PHONE.findall(text_without_urls)),
-        repeated_characters=bool(_REPEATED_CHAR.search(text_without_urls)),
+        promotion=promotion,
+        weak_promotion=weak,
+        phone_numbers=len(_PHONE.findall(without_urls)),
+        repeated_characters=bool(_REPEATED_CHAR.search(without_urls)),
         repeated_words=repeated_words,
-        gibberish=_gibberish_share(text_without_urls),
+        gibberish=_gibberish_share(_URL.sub(" ", text) if urls else text),
         shouting=len(letters) >= 20 and uppercase / len(letters) >= 0.8,
         duplicate=duplicate if duplicate >= 0.8 else 0.0,
     )
