@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -120,3 +122,21 @@ def test_batch_equals_one_by_one(enc: Encoder) -> None:
     for t, b in zip(texts, batched, strict=True):
         single = enc.encode([t])[0]
         assert cos(single, b) > 0.999
+
+
+def test_runtime_tokenizer_agrees_with_tokenizer_json(enc: Encoder) -> None:
+    # tokenizer.json (for the `tokenizers` package) and the runtime's vocab.txt describe the same
+    # tokenizer; `tokenizers` fuses runs of unknown characters, so compare text without any.
+    from tokenizers import Tokenizer
+
+    model_dir = Path(__file__).parents[2] / "src" / "parley" / "engine" / "model"
+    hf = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    for text in [
+        "The council approved the budget, 12 votes to 3.",
+        "Die Grünen wollen die Steuern für Öl und Gas erhöhen!",
+        "حکومت نے نئے بجٹ کا اعلان کر دیا ہے۔",
+        "tum bohat bewakoof ho yaar 😂😂",
+        "ＦＵＬＬ－ＷＩＤＴＨ   text\twith\nodd  spacing ",
+        "Привет, как дела? 你好，世界。",
+    ]:
+        assert enc.token_ids(text, max_tokens=10_000) == hf.encode("query: " + text).ids

