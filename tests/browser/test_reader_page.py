@@ -19,6 +19,13 @@ def open_story(page, live_server, story):
     page.wait_for_load_state("networkidle")
 
 
+def wait_for_focus(page, condition: str) -> None:
+    """Wait until ``condition`` (JS, with ``el`` the focused element) holds: htmx settles late."""
+    page.wait_for_function(
+        f"(() => {{ const el = document.activeElement; return !!el && ({condition}); }})()"
+    )
+
+
 def top_level_ids(page) -> list[str]:
     return page.locator("#comment-list > li.comment").evaluate_all("els => els.map(e => e.id)")
 
@@ -58,7 +65,7 @@ def test_post_a_comment_then_reply_to_it(page, live_server, demo_story, dialogs)
     posted.get_by_role("link", name="Reply to Ayesha").click()
     replying = page.locator("#replying-to")
     assert replying.is_visible() and replying.inner_text().startswith("Replying to Ayesha")
-    assert page.evaluate("document.activeElement.id") == "id_text"
+    wait_for_focus(page, "el.id === 'id_text'")
     assert posted.locator("#comment-form").count() == 1
     page.keyboard.type("I doubt it.")
     page.get_by_label("Name").fill("Bilal")
@@ -67,8 +74,9 @@ def test_post_a_comment_then_reply_to_it(page, live_server, demo_story, dialogs)
     reply.get_by_text("I doubt it.").wait_for()
     assert reply.locator(".comment-author").inner_text() == "Bilal"
     # The form went home, and the new reply holds the focus.
+    reply_id = reply.get_attribute("id")
+    wait_for_focus(page, f"el.closest('li') && el.closest('li').id === '{reply_id}'")
     assert page.locator("#comment-form-home #comment-form").count() == 1
-    assert page.evaluate("document.activeElement.closest('li').id") == reply.get_attribute("id")
     assert page.locator("#comments-heading").inner_text() == "COMMENTS (4)"
 
     # A reply three levels down is flattened and says whom it answers.
@@ -87,13 +95,11 @@ def test_reply_cancel_returns_focus_by_keyboard(page, live_server, demo_story):
     reply_link = page.locator(".reply-link").first
     reply_link.focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "id_text"
+    wait_for_focus(page, "el.id === 'id_text'")
     page.locator(".cancel-reply").focus()
     page.keyboard.press("Enter")
     assert page.locator("#replying-to").is_hidden()
-    assert page.evaluate("document.activeElement.dataset.replyTo") == reply_link.get_attribute(
-        "data-reply-to"
-    )
+    wait_for_focus(page, f"el.dataset.replyTo === '{reply_link.get_attribute('data-reply-to')}'")
     assert page.locator("#comment-form-home #comment-form").count() == 1
 
 
@@ -104,7 +110,7 @@ def test_validation_error_is_shown_next_to_the_field(page, live_server, demo_sto
     error = page.locator("#id_text_error")
     error.wait_for()
     assert "Please write a comment" in error.inner_text()
-    assert page.evaluate("document.activeElement.id") == "id_text"
+    wait_for_focus(page, "el.id === 'id_text'")
     assert page.get_by_label("Name").input_value() == "Ayesha"
 
 
