@@ -1,0 +1,207 @@
+"""`parley train` and `parley evaluate`: rebuild the committed heads, and measure them.
+
+``parley.engine.cli.train_main`` / ``evaluate_main`` call :func:`train` / :func:`evaluate` with the
+remaining command-line words. Both need the shared data (``--data`` or
+``PARLEY_DATA_DIR_TRAINING``) and the committed encoder; embeddings are cached in training/cache/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from training import datasets, functional_suite
+from training.datasets import MEASURE_ONLY, TRAINABLE, Example
+from training.evaluate import (
+    Report,
+    evaluate_functional,
+    evaluate_set,
+    identity_false_positive_rate,
+    macro_f1,
+    score_examples,
+)
+from training.train_heads import MODEL_DIR, AbuseHeadsClassifier, examples_from_cases
+
+THRESHOLD_SETS = ("olid", "ruhsold", "germeval2018", "germeval2021")
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None,
+                        help="the shared data folder (default: $PARLEY_DATA_DIR_TRAINING or "
+                             "../shared/data)")
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR,
+                        help="where heads.npz / heads.json are written or read")
+    return parser
+
+
+class _Embedder:
+    """Embeds through the on-disk cache with the committed encoder (loaded on first use)."""
+
+    def __init__(self, model_dir: Path) -> None:
+        self.model_dir = model_dir
+        self._cache = None
+
+    def __call__(self, texts: Sequence[str], label: str) -> np.ndarray:
+        if self._cache is None:
+            from parley.engine.encoder import Encoder
+            from training.embedding_cache import EmbeddingCache
+
+            encoder_dir = self.model_dir if (self.model_dir / "encoder.onnx").exists() else None
+            self._cache = EmbeddingCache(Encoder.load(encoder_dir, threads=2))
+        return self._cache.embed(list(texts), label=label)
+
+
+def _load_sets(names: Sequence[str], data: Path | None) -> dict[str, list[Example]]:
+    from tqdm import tqdm
+
+    return {name: datasets.load_limited(name, data) for name in tqdm(names, desc="loading data")}
+
+
+def choose_threshold(examples: Sequence[Example], probs: np.ndarray) -> float:
+    """The TOXICITY cut that maximises the mean abusive macro-F1 over the threshold sets,
+    chosen on the calibration split (never on dev)."""
+    best, best_score = 0.5, -1.0
+    for threshold in np.arange(0.20, 0.81, 0.01):
+        scores = []
+        for name in THRESHOLD_SETS:
+            rows = [i for i, e in enumerate(examples) if e.source == name and e.abusive is not None]
+            if rows and len({examples[i].abusive for i in rows}) == 2:
+                scores.append(macro_f1([examples[i].abusive for i in rows],
+                                       probs[rows] >= threshold))
+        score = float(np.mean(scores)) if scores else 0.0
+        if score > best_score + 1e-9:
+            best, best_score = float(round(threshold, 2)), score
+    return best
+
+
+def run_training(sets: dict[str, list[Example]], embed, model_dir: Path, *,
+                 classifier: AbuseHeadsClassifier | None = None,
+                 augment: Sequence[functional_suite.Case] | None = None,
+                 metadata: dict | None = None):
+    """Fit, calibrate, pick the threshold and export; return the loaded heads."""
+    classifier = classifier or AbuseHeadsClassifier()
+    rows = [e for name in sets for e in sets[name]]
+    augment_cases = functional_suite.augmentation_cases() if augment is None else augment
+    train = [e for e in rows if e.split == "train"] + examples_from_cases(augment_cases)
+    calibration = [e for e in rows if e.split == "calibration"]
+    if not train or not calibration:
+        raise ValueError("need rows in both the train and the calibration split")
+    started = time.monotonic()
+    print(f"featurizing {len(train)} training and {len(calibration)} calibration rows")
+    train_features = classifier.features([e.text for e in train],
+                                         embed([e.text for e in train], "train"),
+                                         [e.language for e in train])
+    calibration_features = classifier.features(
+        [e.text for e in calibration], embed([e.text for e in calibration], "calibration"),
+        [e.language for e in calibration])
+    print("fitting six heads")
+    classifier.fit(train, train_features)
+    classifier.calibrate(calibration, calibration_features)
+    # Export once with a provisional threshold, then choose the cut with the shipped code path.
+    heads = classifier.export(model_dir, recommended_thresholds={"abusive": 0.5},
+                              metadata=metadata or {})
+    calibration_embeddings = calibration_features.embeddings
+    probs = score_examples(heads, calibration, calibration_embeddings)["TOXICITY"]
+    threshold = choose_threshold(calibration, probs)
+    heads = classifier.export(
+        model_dir, recommended_thresholds={"abusive": threshold, "profanity": 0.5,
+                                           "threat": 0.5, "identity_attack": 0.5},
+        metadata={**(metadata or {}), "train_seconds": round(time.monotonic() - started),
+                  "train_rows": len(train), "calibration_rows": len(calibration)})
+    print(f"abusive threshold {threshold:.2f}; fitted in {time.monotonic() - started:.0f} s")
+    return heads
+
+
+def measure(heads, sets: dict[str, list[Example]], embed, *, split: str = "dev") -> Report:
+    """Metrics of ``heads`` on one split of every set, plus the held-out functional suite."""
+    from tqdm import tqdm
+
+    report = Report()
+    threshold = heads.abusive_threshold
+    by_language: dict[str, list[tuple[Example, float]]] = {}
+    for name in tqdm(list(sets), desc=f"measuring ({split})"):
+        examples = [e for e in sets[name] if e.split == split or name in MEASURE_ONLY]
+        if not examples:
+            continue
+        probs = score_examples(heads, examples, embed([e.text for e in examples], name))
+        evaluate_set(report, f"{name} ({'measure-only' if name in MEASURE_ONLY else split})",
+                     examples, probs, threshold)
+        if name in TRAINABLE:
+            for e, p in zip(examples, probs["TOXICITY"], strict=True):
+                by_language.setdefault(e.language, []).append((e, float(p)))
+    for language, items in sorted(by_language.items()):
+        gold = [(e.abusive, p) for e, p in items if e.abusive is not None]
+        if len({g for g, _ in gold}) == 2:
+            report.add(f"language {language} (all trainable sets)",
+                       abusive_f1=macro_f1([g for g, _ in gold],
+                                           [p >= threshold for _, p in gold]), n=len(gold))
+    cases = functional_suite.measure_cases()
+    texts = [c.text for c in cases]
+    probs = heads.predict(texts, embed(texts, "functional"), [c.language for c in cases])
+    evaluate_functional(report, cases, probs, threshold)
+    identity_false_positive_rate(heads, embed, threshold, report)
+    return report
+
+
+def train(argv: Sequence[str]) -> int:
+    """Rebuild heads.npz / heads.json from the permissive sets (about 5-15 minutes)."""
+    parser = _parser("parley train")
+    parser.add_argument("--C", type=float, default=4.0, help="inverse L2 strength of the heads")
+    parser.add_argument("--embedding-scale", type=float, default=2.0,
+                        help="weight of the encoder block against the lexical block")
+    parser.add_argument("--no-report", action="store_true", help="skip the dev-split report")
+    args = parser.parse_args(list(argv))
+    try:
+        sets = _load_sets(TRAINABLE, args.data)
+    except FileNotFoundError as error:
+        print(f"parley train: {error}", file=sys.stderr)
+        return 2
+    embed = _Embedder(args.model_dir)
+    classifier = AbuseHeadsClassifier(C=args.C, embedding_scale=args.embedding_scale)
+    heads = run_training(sets, embed, args.model_dir, classifier=classifier,
+                         metadata={"trained_on": list(TRAINABLE) + ["functional_augment"]})
+    if not args.no_report:
+        report = measure(heads, sets, embed)
+        print("\n".join(report.lines()))
+        config_path = args.model_dir / "heads.json"
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config["dev_metrics"] = report.rows
+        config_path.write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    return 0
+
+
+def evaluate(argv: Sequence[str]) -> int:
+    """Print the committed heads' metrics on the dev splits, measure-only sets and the suite."""
+    from parley.engine.heads import AttributeHeads
+
+    parser = _parser("parley evaluate")
+    parser.add_argument("--sets", nargs="*", default=list(TRAINABLE + MEASURE_ONLY),
+                        help="which sets to measure (default: all)")
+    parser.add_argument("--split", choices=("dev", "calibration"), default="dev")
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    args = parser.parse_args(list(argv))
+    unknown = sorted(set(args.sets) - set(datasets.LOADERS))
+    if unknown:
+        print(f"parley evaluate: unknown set(s) {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    try:
+        heads = AttributeHeads.load(args.model_dir)
+        sets = _load_sets(args.sets, args.data)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"parley evaluate: {error}", file=sys.stderr)
+        return 2
+    report = measure(heads, sets, _Embedder(args.model_dir), split=args.split)
+    print(json.dumps(report.rows, indent=1) if args.json else "\n".join(report.lines()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(train(sys.argv[1:]))
