@@ -5,3 +5,11 @@ class ModerationConfig(AppConfig):
     name = "parley.moderation"
     label = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        # The Celery app must exist before any task is sent, so tasks bind to its settings
+        # (eager in the demo) rather than to Celery's default app.
+        import parley.celery  # noqa: F401
+        from parley.moderation import events
+
+        events.connect_signals()

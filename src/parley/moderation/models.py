@@ -226,3 +226,58 @@ class AuthorRestriction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.author_name or self.email or self.user_id}"
+
+
+class WebhookEvent(models.TextChoices):
+    CREATED = "comment.created", "comment.created"
+    PUBLISHED = "comment.published", "comment.published"
+    REJECTED = "comment.rejected", "comment.rejected"
+
+
+def default_webhook_events() -> list[str]:
+    return list(WebhookEvent.values)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of the publisher's that receives signed comment events."""
+
+    site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    # Shared secret for the HMAC-SHA256 signature; shown to the site admin, never sent.
+    secret = models.CharField(max_length=100)
+    events = models.JSONField(default=default_webhook_events)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.site} → {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being retried) to one endpoint: the record a publisher can debug with."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
+                                 related_name="deliveries")
+    event = models.CharField(max_length=32, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint.url} ({self.status})"

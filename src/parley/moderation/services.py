@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from parley.comments.errors import BadRequest, InvalidInput
 from parley.comments.models import Comment, CommentStatus, Report, Site, Story
+from parley.moderation import events
 from parley.moderation.models import (
     AuditAction,
     AuditEntry,
@@ -152,6 +153,7 @@ def _approve(comment: Comment, *, acting_user: Any, note: str = "") -> Comment:
     before = _state(comment, record)
     if comment.status != CommentStatus.PUBLISHED:
         _set_status(comment, CommentStatus.PUBLISHED)
+        events.comment_decided(comment)
     comment.public_reasons = []
     record.hidden_by_reports = False
     decision = _record_decision(comment=comment, record=record, label=DecisionLabel.APPROVED,
@@ -171,6 +173,7 @@ def _reject(comment: Comment, *, acting_user: Any, reason: str, note: str = "",
     before = _state(comment, record)
     if comment.status != CommentStatus.REJECTED:
         _set_status(comment, CommentStatus.REJECTED)
+        events.comment_decided(comment)
     comment.is_featured = False
     comment.public_reasons = [PUBLIC_REJECTION[RejectReason(reason)]]
     record.hidden_by_reports = False

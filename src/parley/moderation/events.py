@@ -1,0 +1,71 @@
+"""What happens after a comment is created, published or rejected: webhooks and e-mails.
+
+Posting sends ``comment_posted`` after its commit; moderation actions call ``comment_decided``
+inside their transaction, which defers the work to ``on_commit``. Either way the slow parts go to
+Celery (eager in the demo), and nothing is sent for a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from parley.comments.models import Comment, CommentStatus
+from parley.moderation import notifications, webhooks
+from parley.moderation.models import WebhookDelivery, WebhookEvent
+
+
+def connect_signals() -> None:
+    from parley.comments.services import comment_posted
+
+    comment_posted.connect(on_comment_posted, sender=Comment,
+                           dispatch_uid="parley.moderation.events.on_comment_posted")
+
+
+def on_comment_posted(sender: type, comment: Comment, status: str, **kwargs: object) -> None:
+    """A new comment was written (and committed)."""
+    emit(comment, WebhookEvent.CREATED)
+    _after_status(comment)
+
+
+def comment_decided(comment: Comment) -> None:
+    """A moderator published or rejected the comment: act once the transaction commits."""
+    comment_id = comment.pk
+    transaction.on_commit(lambda: _after_decision(comment_id))
+
+
+def _after_decision(comment_id: int) -> None:
+    comment = Comment.objects.select_related("story__site", "parent").filter(pk=comment_id).first()
+    if comment is not None:
+        _after_status(comment)
+
+
+def _after_status(comment: Comment) -> None:
+    from parley.moderation import tasks
+
+    if comment.status == CommentStatus.PUBLISHED:
+        emit(comment, WebhookEvent.PUBLISHED)
+        email = notifications.reply_email(comment)
+    elif comment.status == CommentStatus.REJECTED:
+        emit(comment, WebhookEvent.REJECTED)
+        email = notifications.rejection_email(comment)
+    else:
+        email = None
+    if email is not None:
+        subject, body, recipient = email
+        tasks.send_email.delay(subject, body, [recipient])
+
+
+def emit(comment: Comment, event: str) -> list[int]:
+    """Queue the event for every endpoint of the comment's site that subscribed to it."""
+    from parley.moderation import tasks
+
+    endpoints = webhooks.endpoints_for(comment.story.site_id, event)
+    if not endpoints:
+        return []
+    payload = webhooks.comment_payload(event, comment)
+    ids = []
+    for endpoint in endpoints:
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, payload=payload)
+        ids.append(delivery.pk)
+        tasks.deliver_webhook.delay(delivery.pk)
+    return ids
