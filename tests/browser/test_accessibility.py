@@ -3,11 +3,14 @@ visible focus, labels, and a narrow (phone) layout that does not scroll sideways
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parley.comments import services
 from parley.comments.models import Report
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # WCAG 2 relative luminance and contrast of an element's text on its nearest opaque background.
@@ -104,6 +107,6 @@ def test_phone_layout_does_not_scroll_sideways(browser, live_server, demo_story)
         open_story(page, live_server, demo_story)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360
-        page.screenshot(path="var/screenshots/article-phone.png", full_page=False)
+        page.screenshot(path=str(SCREENSHOTS / "article-phone.png"), full_page=False)
     finally:
         context.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parley.comments import services
 from parley.comments.models import Comment, Story
 from tests.browser.conftest import allow_origin, embed_page
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -50,6 +53,7 @@ def test_embed_creates_the_story_and_posts_a_comment(page, live_server, demo_sto
     shadow.get_by_text("A reply in the embed.").wait_for()
     page.reload()
     shadow.get_by_text("A reply in the embed.").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "embed.png"), full_page=True)
     parent = Comment.objects.get(text__startswith="Posted from a partner site")
     assert shadow.locator(f"#parley-replies-{parent.pk} .author").inner_text() == "Yusuf"
     assert dialogs == []

@@ -67,6 +67,7 @@ def test_post_a_comment_then_reply_to_it(page, live_server, demo_story, dialogs)
     assert replying.is_visible() and replying.inner_text().startswith("Replying to Ayesha")
     wait_for_focus(page, "el.id === 'id_text'")
     assert posted.locator("#comment-form").count() == 1
+    page.locator("#comments").screenshot(path=str(SCREENSHOTS / "reply-form.png"))
     page.keyboard.type("I doubt it.")
     page.get_by_label("Name").fill("Bilal")
     page.get_by_role("button", name="Post comment").click()
@@ -87,6 +88,7 @@ def test_post_a_comment_then_reply_to_it(page, live_server, demo_story, dialogs)
     open_story(page, live_server, demo_story)
     fourth = page.locator("li.comment", has_text="Level four.").last
     assert "Replying to Cyrus" in fourth.inner_text()
+    page.locator("#comments").screenshot(path=str(SCREENSHOTS / "nested.png"))
     assert dialogs == []
 
 

@@ -46,6 +46,8 @@
     ".meta{font:.85rem Arial,sans-serif;color:var(--parley-muted,#595959);display:flex;",
     "flex-wrap:wrap;gap:.4rem;align-items:baseline}",
     ".author{font-weight:700;color:var(--parley-text,#1a1a1a)}",
+    ".meta a{color:var(--parley-muted,#595959);text-decoration:none}.meta a:hover{text-decoration:underline}",
+    "h3{margin:0 0 .7rem;font-size:1rem;text-transform:uppercase;letter-spacing:.06em}",
     ".text p{margin:.35rem 0}.text{overflow-wrap:anywhere}",
     ".note{font:.8rem Arial,sans-serif;color:var(--parley-muted,#595959);margin:.3rem 0 0}",
     ".pending{display:inline-block;background:#fff4ce;color:#5c4400;border:1px solid #e0c060;",
@@ -223,7 +225,7 @@
   var submit = el("button", { type: "submit", "class": "btn", text: "Post comment" });
   var form = el("form", { "class": "comment-form", "aria-labelledby": "parley-form-title", novalidate: true,
     onsubmit: onSubmit }, [
-    el("h3", { id: "parley-form-title", text: "Leave a comment", style: "margin:0 0 .7rem;font-size:1rem" }),
+    el("h3", { id: "parley-form-title", text: "Leave a comment" }),
     replyLine, formError,
     field("text", "Your comment", el("textarea", { rows: 5, dir: "auto" })),
     field("author_name", "Name", el("input", { type: "text", autocomplete: "name", dir: "auto" })),
