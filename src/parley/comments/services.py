@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
@@ -145,9 +145,19 @@ def post_comment(
 def _write_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
                    author_email: str, author_user, address_hash: str, outcome: Outcome) -> Comment:
     """Write the comment, its moderation record and the story counters in one transaction."""
-    # Re-read under the write lock: the story may have been closed while we were scoring.
-    current = Story.objects.select_for_update().only("is_closed", "closes_at").get(pk=story.pk)
-    if current.comments_closed():
+    # First statement: count the comment on the story only if it is still open (it may have
+    # closed while we were scoring). This takes the story row's write lock, so counts stay
+    # right under concurrency, and saves a separate re-read. A held or rejected comment
+    # changes nothing but still checks.
+    published = outcome.status == CommentStatus.PUBLISHED
+    now = timezone.now()
+    still_open = Story.objects.filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gt=now), pk=story.pk, is_closed=False,
+    ).update(
+        published_count=F("published_count") + (1 if published else 0),
+        cache_version=F("cache_version") + (1 if published else 0),
+    )
+    if not still_open:
         raise CommentsClosed()
     comment = Comment.objects.create(
         story=story,
@@ -167,8 +177,6 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
         comment=comment, decision=outcome.decision, reasons=outcome.reasons,
         scores=outcome.scores, language=outcome.language, engine_version=outcome.engine_version,
     )
-    if comment.status == CommentStatus.PUBLISHED:
-        _count_published(story.pk, +1)
     transaction.on_commit(
         lambda: comment_posted.send(sender=Comment, comment=comment, status=comment.status)
     )

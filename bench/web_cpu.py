@@ -1,0 +1,88 @@
+"""CPU cost per request of the web cases, measured in process (no network, no wrk).
+
+    .venv/bin/python bench/web_cpu.py [--requests 2000]
+
+A shared machine makes wrk's req/s noisy; CPU time per request (time.process_time) is much
+less sensitive to other load and bounds what one core can serve: 1000 / ms-per-request.
+Seeds the same database as bench/web.py (10 stories x 100 comments, 20% replies) and calls
+the WSGI application directly with the full middleware stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="parley-bench-cpu-"))
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        os.environ.pop(name, None)
+    os.environ.update(PARLEY_DATA_DIR=str(workdir), PARLEY_RATELIMIT_ENABLED="0",
+                      PARLEY_ENGINE="off", DJANGO_SETTINGS_MODULE="parley.settings",
+                      PARLEY_LOG_LEVEL="ERROR")
+    try:
+        subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], check=True)
+        subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], check=True)
+        import django
+        from django.core.handlers.wsgi import WSGIHandler
+
+        django.setup()
+        app = WSGIHandler()
+
+        def call(method: str, path: str, body: bytes = b"", query: str = "") -> str:
+            environ = {
+                "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+                "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
+                "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
+                "CONTENT_TYPE": "application/json", "wsgi.url_scheme": "http",
+                "REMOTE_ADDR": "127.0.0.1",
+            }
+            status: list[str] = []
+            b"".join(app(environ, lambda s, h: status.append(s)))
+            return status[0]
+
+        counts_body = json.dumps(
+            {"urls": [f"http://127.0.0.1/news/story-{i}/" for i in range(10)]}).encode()
+        post_body = json.dumps({"text": "A benchmark comment, on topic.",
+                                "author_name": "Bench", "author_email": "b@example.com"}).encode()
+        cases = {
+            "thread (API, 100 comments)": lambda: call("GET", "/api/v1/stories/1/comments",
+                                                       query="limit=100"),
+            "reader page (HTML)": lambda: call("GET", "/stories/story-1/"),
+            "counts (10 URLs)": lambda: call("POST", "/api/v1/counts", counts_body),
+            "post a comment": lambda: call("POST", "/api/v1/stories/2/comments", post_body),
+        }
+        print(f"{'case':30} {'status':>14} {'CPU ms/req':>11} {'wall ms/req':>12} "
+              f"{'req/s per core':>15}")
+        for name, case in cases.items():
+            status = case()
+            n = args.requests if "HTML" not in name else max(50, args.requests // 20)
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(n):
+                case()
+            cpu = (time.process_time() - cpu) / n * 1000
+            wall = (time.perf_counter() - wall) / n * 1000
+            print(f"{name:30} {status:>14} {cpu:11.3f} {wall:12.3f} {1000 / cpu:15.0f}",
+                  flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
