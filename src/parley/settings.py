@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs page's Swagger UI from its own static files (works offline)
     "parley.comments",
     "parley.moderation",
     "parley.perspective",
