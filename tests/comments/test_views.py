@@ -330,3 +330,42 @@ def test_faq_uses_site_text_as_plain_text(client, site):
     assert "Our rules." in html and "What is held for review" not in html
     assert "<script>alert(1)</script>" not in html
     assert 'href="https://example.com" rel="nofollow ugc noopener"' in html
+
+
+def test_reply_to_a_comment_that_no_longer_exists(client, story):
+    response = client.post(
+        post_url(story), {"text": "Reply.", "author_name": "Eve", "parent_id": 999999}
+    )
+    assert response.status_code == 404
+    assert "no longer exists" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_article_page_query_count_does_not_grow_with_comments(
+    client, story, django_assert_num_queries
+):
+    for i in range(10):
+        top = post(story, f"Top {i}.", f"Reader {i}")
+        post(story, f"Reply {i}.", f"Replier {i}", parent=top)
+    with django_assert_num_queries(3):  # story, top-level page, all their replies
+        client.get(page_url(story))
+    with django_assert_num_queries(1):  # the story (fresh, for its cache version); page cached
+        response = client.get(page_url(story))
+    assert response.status_code == 200 and "Reply 9." in response.content.decode()
+
+
+def test_reader_whose_comments_are_published_gets_the_cached_page(
+    client, story, django_assert_num_queries
+):
+    client.post(post_url(story), {"text": "Mine, published.", "author_name": "Ann"})
+    client.get(page_url(story))
+    # The cookie names a published comment: one cheap check, then the shared cached page.
+    with django_assert_num_queries(2):
+        html = client.get(page_url(story)).content.decode()
+    assert "Mine, published." in html
+
+
+def test_faq_states_the_site_report_threshold(client, site):
+    site.moderation_settings = {"report_threshold_hide": 5}
+    site.save()
+    assert "When 5 readers report it, it is hidden" in client.get("/faq/").content.decode()

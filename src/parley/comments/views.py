@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parley.comments import selectors, services
 from parley.comments.client_address import client_address
-from parley.comments.errors import InvalidInput, ParleyError, RateLimited
+from parley.comments.errors import InvalidInput, NotFound, ParleyError, RateLimited
 from parley.comments.forms import CommentForm, ReportForm
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.moderation.site_settings import ModerationSettings, site_settings
@@ -88,9 +88,25 @@ def _mention_targets(nodes) -> dict[str, int]:
     return targets
 
 
+def _own_pending_ids(request: HttpRequest, story: Story) -> list[int]:
+    """The reader's comments on this story still awaiting moderation.
+
+    Only these need the uncached thread path; a reader whose comments are all published (or on
+    other stories) is served the shared cached page like everyone else.
+    """
+    ids = own_comment_ids(request)
+    if not ids:
+        return []
+    return list(
+        Comment.objects.filter(pk__in=ids, story=story, status=CommentStatus.PENDING)
+        .values_list("pk", flat=True)
+    )
+
+
 def _thread_context(request: HttpRequest, story: Story, order: str, cursor: str | None) -> dict:
     page = selectors.thread_page(
-        story=story, order=order, cursor=cursor, include_comment_ids=own_comment_ids(request)
+        story=story, order=order, cursor=cursor,
+        include_comment_ids=_own_pending_ids(request, story),
     )
     base = reverse("comments:story", args=[story.slug])
     fragment = reverse("comments:thread_fragment", args=[story.slug])
@@ -200,7 +216,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             if data["parent_id"]:
                 parent = Comment.objects.filter(pk=data["parent_id"]).first()
                 if parent is None:
-                    raise InvalidInput("text", _("The comment you are replying to is gone."))
+                    raise NotFound(_("The comment you are replying to no longer exists."))
             result = services.post_comment(
                 story=story,
                 text=data["text"],
