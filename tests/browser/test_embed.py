@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from parley.comments import services
-from parley.comments.models import Comment, Story
+from parley.comments.models import Comment, Report, Story
 from tests.browser.conftest import allow_origin, embed_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -56,6 +56,14 @@ def test_embed_creates_the_story_and_posts_a_comment(page, live_server, demo_sto
     page.screenshot(path=str(SCREENSHOTS / "embed.png"), full_page=True)
     parent = Comment.objects.get(text__startswith="Posted from a partner site")
     assert shadow.locator(f"#parley-replies-{parent.pk} .author").inner_text() == "Yusuf"
+
+    # Report, by keyboard: the form opens with the focus on the reason.
+    shadow.get_by_role("button", name="Report the comment by Yusuf").focus()
+    page.keyboard.press("Enter")
+    shadow.get_by_label("Reason").select_option("spam")
+    shadow.get_by_role("button", name="Send report").click()
+    shadow.get_by_text("Thank you for your report").wait_for()
+    assert Report.objects.get().comment.author_name == "Yusuf"
     assert dialogs == []
 
 
@@ -73,6 +81,12 @@ def test_embed_shows_the_seed_comments_and_pages(page, live_server, demo_story, 
     assert shadow.locator("#parley-list > li").count() == 13
     assert shadow.get_by_role("button", name="View more comments").count() == 0
     assert "years ago" in shadow.locator("#parley-list > li").last.inner_text()
+    shadow.get_by_role("button", name="Oldest first").click()
+    page.wait_for_function(
+        "document.getElementById('parley-comments').shadowRoot"
+        ".querySelector('#parley-list > li .author').textContent === 'j. von hettlingen'"
+    )
+    assert shadow.locator("#parley-list > li").count() == 10
 
 
 def test_embed_remembers_own_pending_comment(page, live_server, demo_story, second_origin):
