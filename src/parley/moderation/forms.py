@@ -82,3 +82,45 @@ class StorySettingsForm(forms.Form):
         required=False, choices=[("", "unchanged"), ("1", "yes"), ("0", "no")],
         coerce=lambda v: v == "1", empty_value=None,
     )
+
+
+POLICY_ATTRIBUTES = ("TOXICITY", "SEVERE_TOXICITY", "INSULT", "PROFANITY", "THREAT",
+                     "IDENTITY_ATTACK", "OFF_TOPIC", "SPAM")
+
+
+class PolicyForm(forms.Form):
+    """The engine's thresholds for a site: review and reject per attribute, and its choices."""
+
+    days = forms.IntegerField(min_value=1, max_value=365, initial=7,
+                              help_text="Preview on the comments of this many days.")
+    profanity = forms.ChoiceField(choices=[("publish", "publish"), ("review", "hold for review")])
+    unsupported_language = forms.ChoiceField(
+        choices=[("review", "hold for review"), ("publish", "publish")])
+    nudge = forms.BooleanField(required=False, help_text="Offer to edit before posting.")
+
+    def __init__(self, *args: Any, policy: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in POLICY_ATTRIBUTES:
+            self.fields[f"review_{name}"] = forms.FloatField(
+                min_value=0, max_value=1, initial=policy.review[name], label=f"{name} review")
+            self.fields[f"reject_{name}"] = forms.FloatField(
+                min_value=0, max_value=1, required=False, initial=policy.reject.get(name),
+                label=f"{name} reject", help_text="empty: never reject automatically")
+        self.fields["profanity"].initial = policy.profanity
+        self.fields["unsupported_language"].initial = policy.unsupported_language
+        self.fields["nudge"].initial = policy.nudge
+
+    def attribute_rows(self) -> list[tuple[str, Any, Any]]:
+        return [(name, self[f"review_{name}"], self[f"reject_{name}"])
+                for name in POLICY_ATTRIBUTES]
+
+    def policy_data(self) -> dict[str, Any]:
+        """Return the policy as stored in ``Site.moderation_settings["policy"]``."""
+        data = self.cleaned_data
+        return {
+            "review": {name: data[f"review_{name}"] for name in POLICY_ATTRIBUTES},
+            "reject": {name: data[f"reject_{name}"] for name in POLICY_ATTRIBUTES},
+            "profanity": data["profanity"],
+            "unsupported_language": data["unsupported_language"],
+            "nudge": data["nudge"],
+        }

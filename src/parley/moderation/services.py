@@ -456,3 +456,20 @@ def update_story_settings(*, story: Story, acting_user: Any, close_now: bool = F
     _audit(action=AuditAction.CHANGE_STORY, acting_user=acting_user, comment=None,
            site=story.site, before=before, after={**after, "story_id": story.pk})
     return story
+
+
+@transaction.atomic(durable=True)
+def update_site_policy(*, site: Site, acting_user: Any, policy_data: dict[str, Any]) -> Site:
+    """Set the engine's thresholds for the site (validated by the engine's Policy)."""
+    from parley.moderation.permissions import check_can_administer
+    from parley.moderation.policy_preview import parse_policy
+
+    check_can_administer(acting_user, site)
+    parse_policy(policy_data)
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    before = (site.moderation_settings or {}).get("policy", {})
+    site.moderation_settings = {**(site.moderation_settings or {}), "policy": policy_data}
+    site.save(update_fields=["moderation_settings"])
+    _audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None, site=site,
+           before={"policy": before}, after={"policy": policy_data}, reason="policy")
+    return site

@@ -18,6 +18,7 @@ urlpatterns = [
     path("moderate/sites/<slug:site_slug>/", views.queue, name="site_queue"),
     path("moderate/sites/<slug:site_slug>/poll/", views.poll, name="site_poll"),
     path("moderate/sites/<slug:site_slug>/rules/", views.site_rules, name="site_rules"),
+    path("moderate/sites/<slug:site_slug>/policy/", views.site_policy, name="site_policy"),
     path("accounts/login/",
          auth_views.LoginView.as_view(template_name="moderation/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

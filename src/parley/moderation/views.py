@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parley.comments.errors import InvalidInput, ParleyError
 from parley.comments.models import Comment, Site, Story
 from parley.moderation import services
-from parley.moderation.forms import SiteRulesForm, StorySettingsForm
+from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm
 from parley.moderation.models import AuditAction, RejectReason
 from parley.moderation.permissions import (
     can_administer,
@@ -326,3 +326,40 @@ def story_settings(request: HttpRequest, story_id: int) -> HttpResponse:
         raise InvalidInput(field, " ".join(errors))
     services.update_story_settings(story=story, acting_user=request.user, **form.cleaned_data)
     return HttpResponseRedirect(reverse("moderation:site_rules", args=[story.site.slug]))
+
+
+@login_required
+@handles_errors
+def site_policy(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """The engine's thresholds with a preview on recent comments; site admins may save them.
+
+    Both buttons POST (so no token lands in a URL); only "save" changes anything.
+    """
+    from parley.moderation.policy_preview import parse_policy, preview_policy
+
+    site = moderated_site(request.user, site_slug)
+    stored = (site.moderation_settings or {}).get("policy", {})
+    current = parse_policy(stored)
+    if request.method == "POST":
+        form = PolicyForm(request.POST, policy=current)
+        policy_data, days = None, 7
+        if form.is_valid():
+            policy_data, days = form.policy_data(), form.cleaned_data["days"]
+            try:
+                parse_policy(policy_data)
+            except InvalidInput as error:
+                form.add_error(None, error.detail)
+                policy_data = None
+        if policy_data is not None and request.POST.get("action") == "save":
+            services.update_site_policy(site=site, acting_user=request.user,
+                                        policy_data=policy_data)
+            return HttpResponseRedirect(reverse("moderation:site_policy", args=[site.slug]))
+        preview = (preview_policy(site=site, policy_data=policy_data, days=days)
+                   if policy_data is not None else None)
+    else:
+        form = PolicyForm(policy=current)
+        preview = preview_policy(site=site, policy_data=stored, days=7)
+    return render(request, "moderation/site_policy.html", {
+        "site": site, "form": form, "preview": preview,
+        "can_administer": can_administer(request.user, site),
+    })
