@@ -43,9 +43,13 @@ XSS_TRAP = """
 
 
 def _chromium_path() -> str:
+    """Chromium's path; a missing browser skips, or fails where PARLEY_REQUIRE_BROWSER=1 (CI)."""
     path = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).exists() else "")
     if not path:
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("PARLEY_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 
