@@ -11,6 +11,7 @@ urlpatterns = [
     path("moderate/poll/", views.poll, name="poll"),
     path("moderate/bulk/", views.bulk_action, name="bulk"),
     path("moderate/audit/", views.audit_log, name="audit_log"),
+    path("moderate/dashboard/", views.dashboard_page, name="dashboard"),
     path("moderate/comments/<int:comment_id>/", views.comment_detail, name="comment"),
     path("moderate/comments/<int:comment_id>/<slug:action>/", views.comment_action,
          name="comment_action"),

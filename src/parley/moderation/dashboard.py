@@ -1,0 +1,95 @@
+"""Dashboard numbers: comments per day by the pipeline's decision, time to a human decision,
+top reasons and the busiest stories — each computed by a few grouped queries."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from parley.comments.models import Comment, Site
+from parley.moderation.models import HumanDecision, ModerationRecord
+
+MAX_REASON_ROWS = 20000
+_SCORE_SUFFIX = re.compile(r"\s*\(\d+(?:\.\d+)?\)$")
+
+
+@dataclass
+class Dashboard:
+    days: list[date]
+    published: list[int]
+    held: list[int]
+    rejected: list[int]
+    total: int = 0
+    median_minutes_to_decision: float | None = None
+    decisions: int = 0
+    top_reasons: list[tuple[str, int]] = field(default_factory=list)
+    stories: list[dict[str, Any]] = field(default_factory=list)
+
+    def share(self, values: list[int]) -> float:
+        return sum(values) / self.total if self.total else 0.0
+
+
+def reason_key(reason: str) -> str:
+    """Group "likely an insult (0.93)" with "likely an insult (0.71)"."""
+    return _SCORE_SUFFIX.sub("", str(reason)).strip()
+
+
+def dashboard(*, sites: list[Site], days: int = 14, now: Any = None) -> Dashboard:
+    """Return the dashboard of the given sites over the last ``days`` days (UTC dates)."""
+    now = now or timezone.now()
+    first_day = (now - timedelta(days=days - 1)).date()
+    since = datetime.combine(first_day, time.min, tzinfo=UTC)
+    records = ModerationRecord.objects.filter(
+        comment__story__site__in=sites, comment__created_at__gte=since)
+    per_day = (
+        records.annotate(day=TruncDate("comment__created_at"))
+        .values("day", "decision").annotate(n=Count("id"))
+    )
+    day_list = [first_day + timedelta(days=i) for i in range(days)]
+    index = {d: i for i, d in enumerate(day_list)}
+    series = {"publish": [0] * days, "review": [0] * days, "reject": [0] * days}
+    for row in per_day:
+        if row["day"] in index and row["decision"] in series:
+            series[row["decision"]][index[row["day"]]] += row["n"]
+    result = Dashboard(days=day_list, published=series["publish"], held=series["review"],
+                       rejected=series["reject"])
+    result.total = sum(map(sum, series.values()))
+
+    waits = [
+        (decided - created).total_seconds() / 60
+        for decided, created in HumanDecision.objects.filter(
+            site__in=sites, decided_at__gte=since, undone_at__isnull=True
+        ).values_list("decided_at", "comment__created_at")
+    ]
+    result.decisions = len(waits)
+    result.median_minutes_to_decision = statistics.median(waits) if waits else None
+
+    reasons: Counter[str] = Counter()
+    for reason_list in records.values_list("reasons", flat=True)[:MAX_REASON_ROWS]:
+        for reason in reason_list or []:
+            reasons[reason_key(reason)] += 1
+    for reason in HumanDecision.objects.filter(
+        site__in=sites, decided_at__gte=since, undone_at__isnull=True, label="rejected"
+    ).values_list("reason", flat=True):
+        reasons[f"moderator: {reason}"] += 1
+    result.top_reasons = reasons.most_common(10)
+
+    result.stories = list(
+        Comment.objects.filter(story__site__in=sites, created_at__gte=since)
+        .values("story_id", "story__title", "story__url")
+        .annotate(
+            total=Count("id"),
+            published=Count("id", filter=Q(status="published")),
+            pending=Count("id", filter=Q(status="pending")),
+            rejected=Count("id", filter=Q(status="rejected")),
+        ).order_by("-total", "story_id")[:10]
+    )
+    return result
