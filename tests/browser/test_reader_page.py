@@ -128,6 +128,8 @@ def test_view_more_comments_loads_the_next_page(page, live_server, demo_story):
     everything = top_level_ids(page)
     assert len(everything) == 14 and len(set(everything)) == 14  # 12 new + 2 seed comments
     assert everything[:10] == first_page
+    # The focus moves to the first comment of the page just loaded.
+    wait_for_focus(page, f"el.closest('li') && el.closest('li').id === '{everything[10]}'")
     assert page.get_by_role("link", name="View more comments").count() == 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -194,9 +195,11 @@ def test_rejected_comment_with_htmx_swaps_nothing_but_the_status(client, story):
 
 
 def test_closed_story_hides_the_form_and_refuses_posts(client, story):
-    Story.objects.filter(pk=story.pk).update(is_closed=True)
+    post(story, "Posted before closing.")
+    Story.objects.filter(pk=story.pk).update(is_closed=True, cache_version=F("cache_version") + 1)
     html = client.get(page_url(story)).content.decode()
     assert "Comments are closed on this story." in html and "<textarea" not in html
+    assert "Posted before closing." in html and "reply-link" not in html
     response = client.post(post_url(story), {"text": "Late.", "author_name": "Ann"})
     assert response.status_code == 403
     assert "Comments are closed on this story." in response.content.decode()

@@ -114,6 +114,7 @@ def _thread_context(request: HttpRequest, story: Story, order: str, cursor: str 
     return {
         "story": story,
         "page": page,
+        "closed": story.comments_closed(),
         "max_level": selectors.MAX_REPLY_LEVEL,
         "order": order,
         "cursor": cursor,
@@ -159,10 +160,7 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
             form_initial = {"parent_id": parent.id}
         else:
             parent = None
-    context.update(
-        form=CommentForm(initial=form_initial), parent=parent, site=story.site,
-        closed=story.comments_closed(),
-    )
+    context.update(form=CommentForm(initial=form_initial), parent=parent, site=story.site)
     return render(request, "comments/story.html", context)
 
 
@@ -311,7 +309,7 @@ def _story_with_form(
 ) -> HttpResponse:
     """The full page again, with the submitted form and its errors (no-JavaScript posting)."""
     context = _thread_context(request, story, _order(request), None)
-    context.update(form=form, parent=parent, site=story.site, closed=story.comments_closed())
+    context.update(form=form, parent=parent, site=story.site)
     return render(request, "comments/story.html", context, status=status)
 
 

@@ -77,6 +77,14 @@
     if (posted) { posted.tabIndex = -1; posted.focus(); }
   });
 
+  // "View more comments": remember where the new page starts, to move the focus there.
+  var firstNew = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.classList.contains("more-link")) {
+      firstNew = document.getElementById("comment-list").children.length;
+    }
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (!target) return;
@@ -92,10 +100,17 @@
     } else if (target.id === "comment-list") {
       // A page loaded after our own new comment may repeat it: keep the first copy only.
       var seen = {};
-      Array.prototype.forEach.call(target.children, function (li) {
+      Array.prototype.slice.call(target.children).forEach(function (li) {
         if (!li.id) return;
         if (seen[li.id]) li.remove(); else seen[li.id] = true;
       });
+      var first = firstNew !== null && target.children[firstNew];
+      firstNew = null;
+      if (first && first.querySelector("article")) {
+        var article = first.querySelector("article");
+        article.tabIndex = -1;
+        article.focus();
+      }
     }
   });
 })();
