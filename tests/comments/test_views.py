@@ -372,3 +372,9 @@ def test_faq_states_the_site_report_threshold(client, site):
     site.moderation_settings = {"report_threshold_hide": 5}
     site.save()
     assert "When 5 readers report it, it is hidden" in client.get("/faq/").content.decode()
+
+
+def test_no_javascript_post_keeps_the_reader_order(client, story):
+    data = {"text": "Hi.", "author_name": "Ann", "order": "oldest"}
+    response = client.post(post_url(story), data)
+    assert response["Location"].startswith(page_url(story) + "?order=oldest#comment-")

@@ -296,8 +296,10 @@ def _posted(
         else:
             messages.error(request, message)
             anchor = "#comment-form"
+        order = request.POST.get("order")
+        query = "?order=oldest" if order == "oldest" else ""
         response = HttpResponseRedirect(
-            reverse("comments:story", args=[story.slug]) + anchor, status=303
+            reverse("comments:story", args=[story.slug]) + query + anchor, status=303
         )
     if visible:
         remember_own_comment(request, response, comment.id)
