@@ -77,6 +77,19 @@
     if (posted) { posted.tabIndex = -1; posted.focus(); }
   });
 
+  // A server error or a lost connection: say so instead of failing silently.
+  function sayFailed() {
+    var status = document.getElementById("post-status");
+    if (!status) return;
+    status.className = "post-status post-status-error";
+    status.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = "Sorry, something went wrong and nothing was saved. Please try again.";
+    status.appendChild(p);
+  }
+  document.addEventListener("htmx:responseError", sayFailed);
+  document.addEventListener("htmx:sendError", sayFailed);
+
   // "View more comments": remember where the new page starts, to move the focus there.
   var firstNew = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
