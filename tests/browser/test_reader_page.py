@@ -177,3 +177,13 @@ def test_urdu_comment_renders_right_to_left(page, live_server, demo_story):
     text = page.locator(f"#comment-{comment.pk} .comment-text")
     assert text.get_attribute("lang") == "ur"
     assert text.evaluate("e => getComputedStyle(e.querySelector('p')).direction") == "rtl"
+
+
+def test_a_failed_post_is_reported_and_the_text_kept(page, live_server, demo_story):
+    open_story(page, live_server, demo_story)
+    page.route("**/comments/new/", lambda route: route.fulfill(status=500, body="boom"))
+    page.get_by_label("Your comment").fill("Do not lose me.")
+    page.get_by_label("Name").fill("Ayesha")
+    page.get_by_role("button", name="Post comment").click()
+    page.get_by_text("Sorry, something went wrong and nothing was saved.").wait_for()
+    assert page.get_by_label("Your comment").input_value() == "Do not lose me."
