@@ -281,3 +281,23 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint.url} ({self.status})"
+
+
+class SsoIdentity(models.Model):
+    """A commenter account made from the publisher's own login (a signed JWT's ``sub``)."""
+
+    site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=255)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="sso_identity")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "subject"], name="sso_unique_subject_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.subject}"

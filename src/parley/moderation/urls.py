@@ -23,4 +23,5 @@ urlpatterns = [
     path("accounts/login/",
          auth_views.LoginView.as_view(template_name="moderation/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sso/", views.sso_login, name="sso_login"),
 ]

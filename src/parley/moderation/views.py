@@ -393,3 +393,27 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
                    ("held", stats.share(stats.held)),
                    ("rejected", stats.share(stats.rejected))],
     })
+
+
+@require_GET
+@handles_errors
+def sso_login(request: HttpRequest) -> HttpResponse:
+    """Sign a reader in with a JWT from the publisher's login, then go back to ``next``."""
+    from django.contrib.auth import login
+
+    from parley.moderation.sso import user_from_token
+
+    site = Site.objects.filter(slug=request.GET.get("site", "")).first()
+    if site is None:
+        from parley.comments.errors import NotFound
+
+        raise NotFound("No such site.")
+    token = request.GET.get("token", "")
+    if not token:
+        raise InvalidInput("token", "is required.")
+    user = user_from_token(site=site, token=token)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)
