@@ -237,3 +237,15 @@ def test_queue_pages_by_id(mod_client, story, make_comment, moderator):
     older = mod_client.get(f"/moderate/?queue=rejected&from={rejected.context['next_from']}")
     assert [c.pk for c in older.context["comments"]] == newest_first[PAGE_SIZE:]
     assert mod_client.get("/moderate/?from=abc").status_code == 422
+
+
+def test_suspend_from_the_queue(mod_client, story, make_comment):
+    from parley.moderation.models import AuthorRestriction
+
+    comment = make_comment(story, email="hot@example.com")
+    response = mod_client.post(f"/moderate/comments/{comment.pk}/suspend/", {"days": "7"}, **HX)
+    assert response.status_code == 200 and b"suspended for 7 days" in response.content
+    restriction = AuthorRestriction.objects.get()
+    assert restriction.expires_at is not None
+    bad = mod_client.post(f"/moderate/comments/{comment.pk}/suspend/", {"days": "0"}, **HX)
+    assert bad.status_code == 422

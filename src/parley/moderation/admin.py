@@ -13,6 +13,9 @@ from parley.moderation.models import (
     HumanDecision,
     ModerationRecord,
     SiteMembership,
+    SsoIdentity,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -59,3 +62,20 @@ class HumanDecisionAdmin(ReadOnlyAdmin):
 class ModerationRecordAdmin(ReadOnlyAdmin):
     list_display = ("comment_id", "decision", "language", "engine_version", "human_label")
     list_filter = ("decision", "human_label")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("site", "url", "is_active", "created_at")
+    list_filter = ("is_active", "site")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "event", "endpoint", "status", "attempts", "response_status")
+    list_filter = ("status", "event")
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(ReadOnlyAdmin):
+    list_display = ("site", "subject", "user", "last_login_at")
