@@ -249,3 +249,12 @@ def test_suspend_from_the_queue(mod_client, story, make_comment):
     assert restriction.expires_at is not None
     bad = mod_client.post(f"/moderate/comments/{comment.pk}/suspend/", {"days": "0"}, **HX)
     assert bad.status_code == 422
+
+
+def test_signed_in_commenter_without_a_site_is_refused(story):
+    client = Client()
+    client.force_login(make_user("reader"))
+    for url in ["/moderate/", "/moderate/audit/", "/moderate/dashboard/", "/moderate/poll/"]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert b"You do not moderate any site" in response.content

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from parley.comments.errors import InvalidInput, ParleyError
+from parley.comments.errors import Forbidden, InvalidInput, ParleyError
 from parley.comments.models import Comment, Site, Story
 from parley.moderation import services
 from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm
@@ -69,7 +69,15 @@ def _scope(request: HttpRequest, site_slug: str | None) -> tuple[list[Site], Sit
     if site_slug:
         site = moderated_site(request.user, site_slug)
         return [site], site
-    return list(moderated_sites(request.user)), None
+    return _my_sites(request), None
+
+
+def _my_sites(request: HttpRequest) -> list[Site]:
+    """The user's moderated sites; signed-in commenters who moderate nothing are refused."""
+    sites = list(moderated_sites(request.user))
+    if not sites:
+        raise Forbidden("You do not moderate any site. Ask a site admin to add you.")
+    return sites
 
 
 def _tabs(counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -271,7 +279,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @handles_errors
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of the moderated sites, filterable by site, action and moderator."""
-    sites = list(moderated_sites(request.user))
+    sites = _my_sites(request)
     site_slug = request.GET.get("site", "")
     if site_slug:
         sites = [moderated_site(request.user, site_slug)]
@@ -375,8 +383,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     from parley.moderation.dashboard import dashboard
 
     site_slug = request.GET.get("site", "")
-    sites = ([moderated_site(request.user, site_slug)] if site_slug
-             else list(moderated_sites(request.user)))
+    sites = [moderated_site(request.user, site_slug)] if site_slug else _my_sites(request)
     raw_days = request.GET.get("days", "14")
     if not raw_days.isdigit() or not 1 <= int(raw_days) <= 90:
         raise InvalidInput("days", "choose 1 to 90 days.")
