@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 
 from django.template import Context, Template
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parley.comments.templatetags.comment_text import (
     relative_time_filter,
@@ -98,3 +101,39 @@ def test_filters_work_in_templates():
     assert html == (
         '<p>&lt;script&gt;x&lt;/script&gt; <a class="mention" href="#comment-1">@Ann</a></p>'
     )
+
+
+class _Markup(HTMLParser):
+    """Collect the tags, attributes and text of rendered comment HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(list("<>&\"'`=/:;.()@[] \n\tab1") + ["http://", "www.", "@Ann"]),
+        max_size=40,
+    ).map("".join)
+    | st.text(max_size=80),
+)
+def test_any_text_yields_only_our_markup_and_keeps_every_character(text):
+    parser = _Markup()
+    parser.feed(render_comment_text(text, {"Ann": 3}))
+    parser.close()
+    for tag, attrs in parser.tags:
+        assert tag in {"p", "br", "a"}, tag
+        if tag == "a":
+            assert set(attrs) <= {"href", "rel", "target", "class"}
+            assert attrs["href"].startswith(("http://", "https://", "#comment-3"))
+            assert not any(c in attrs["href"] for c in "\"'<> ")
+    assert "".join("".join(parser.text).split()) == "".join(text.split())
