@@ -196,6 +196,18 @@ def test_audit_entries_cannot_be_changed_or_deleted(story, moderator, make_comme
     assert AuditEntry.objects.get().note == ""
 
 
+def test_database_refuses_updates_of_audit_entries(story, moderator, make_comment):
+    from django.db import DatabaseError, connection, transaction
+
+    comment = make_comment(story)
+    services.approve_comment(comment=comment, acting_user=moderator)
+    entry = AuditEntry.objects.get()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE moderation_auditentry SET note = 'forged' WHERE id = %s",
+                       [entry.pk])
+    assert AuditEntry.objects.get().note == ""
+
+
 def test_audit_admin_is_read_only(rf):
     from django.contrib import admin
 
