@@ -77,6 +77,7 @@ def main() -> int:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the database folder")
+    parser.add_argument("--only", default="", help="run only cases whose name contains this")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian package 'wrk')", file=sys.stderr)
@@ -136,6 +137,8 @@ def main() -> int:
               f"gunicorn {args.workers} workers, SQLite WAL, {os.cpu_count()} CPUs\n")
         print(f"{'case':30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
         for name, url, body in cases:
+            if args.only and args.only not in name:
+                continue
             for _ in range(2):  # warm the caches, then measure
                 get(url) if body is None else None
             result = run_wrk(url, duration=args.duration, connections=args.connections,
