@@ -65,7 +65,7 @@ def fake_decide(scores, policy):
 def engine(monkeypatch):
     fake = FakeEngine()
     api = pipeline.EngineApi(
-        engine=fake, context=lambda **kw: kw,
+        get_engine=lambda: fake, context=lambda **kw: kw,
         policy_from_dict=lambda d: FakePolicy(settings=d, nudge=bool(d.get("nudge"))),
         decide=fake_decide,
     )
@@ -138,6 +138,28 @@ def test_engine_failure_holds_for_review_never_publishes(story, engine):
     assert result.status == CommentStatus.PENDING
     record = ModerationRecord.objects.get(comment=result.comment)
     assert record.decision == "review" and "engine failed" in record.reasons[0]
+
+
+def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypatch):
+    loads = []
+
+    def broken_load():
+        loads.append(1)
+        raise FileNotFoundError("no trained heads")
+
+    api = pipeline.EngineApi(get_engine=broken_load, context=lambda **kw: kw,
+                             policy_from_dict=dict, decide=fake_decide)
+    monkeypatch.setattr(pipeline, "load_engine_api", lambda: api)
+    monkeypatch.setattr(pipeline, "_last_load_failure", None)
+    first = pipeline.moderate(story=story, text="One")
+    second = pipeline.moderate(story=story, text="Two")
+    assert (first.status, second.status) == ("pending", "pending")
+    assert len(loads) == 1
+    assert "failed to load" in second.reasons[0]
+    monkeypatch.setattr(pipeline, "_last_load_failure",
+                        pipeline.time.monotonic() - pipeline.LOAD_RETRY_SECONDS - 1)
+    pipeline.moderate(story=story, text="Three")
+    assert len(loads) == 2  # retried once the pause is over
 
 
 @override_settings(PARLEY_ENGINE_TIMEOUT_S=0.05)

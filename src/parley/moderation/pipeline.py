@@ -11,6 +11,7 @@ The site's own rules (author bans, suspect words, held links...) come from
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -83,14 +84,28 @@ def _rule_outcome(*, story: Story, text: str) -> Outcome | None:
 class EngineApi:
     """The engine's small interface as the pipeline uses it (a seam tests can replace)."""
 
-    engine: Any  # has score(text, context) -> Scores
+    get_engine: Callable[[], Any]  # Engine.shared: loads once; has score(text, context)
     context: Callable[..., Any]  # parley.engine.Context
     policy_from_dict: Callable[[dict], Any]  # parley.engine.policy.Policy.from_dict
     decide: Callable[[Any, Any], Any]  # parley.engine.policy.decide -> Verdict
 
 
+class EngineUnavailable(RuntimeError):
+    """The engine failed to load recently; it is not retried on every post."""
+
+
+# After a failed load, posts are held for review without retrying for this long.
+LOAD_RETRY_SECONDS = 30.0
+_last_load_failure: float | None = None
+
+
 def load_engine_api() -> EngineApi | None:
-    """Return the shared engine and its policy, or None when switched off or not installed."""
+    """Return the engine's interface, or None when switched off or not installed.
+
+    The model itself is loaded lazily by ``get_engine`` inside the timed call, so a worker's
+    first post waits at most PARLEY_ENGINE_TIMEOUT_S for it (the load goes on in the
+    background and later posts find it ready).
+    """
     if settings.PARLEY_ENGINE != "on":
         return None
     try:
@@ -98,8 +113,23 @@ def load_engine_api() -> EngineApi | None:
         from parley.engine.policy import Policy, decide
     except ImportError:
         return None
-    return EngineApi(engine=Engine.shared(), context=Context,
+    return EngineApi(get_engine=Engine.shared, context=Context,
                      policy_from_dict=Policy.from_dict, decide=decide)
+
+
+def _load_and_score(api: EngineApi, text: str, context: Any) -> Any:
+    global _last_load_failure
+    failed_at = _last_load_failure
+    if failed_at is not None and time.monotonic() - failed_at < LOAD_RETRY_SECONDS:
+        raise EngineUnavailable("the engine failed to load less than "
+                                f"{LOAD_RETRY_SECONDS:g}s ago")
+    try:
+        engine = api.get_engine()
+    except Exception:
+        _last_load_failure = time.monotonic()
+        raise
+    _last_load_failure = None
+    return engine.score(text, context)
 
 
 def _engine_outcome(api: EngineApi, *, story: Story, text: str,
@@ -118,7 +148,7 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         thread=thread,
         story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
     )
-    future = _executor.submit(api.engine.score, text, context)
+    future = _executor.submit(_load_and_score, api, text, context)
     scores = future.result(timeout=settings.PARLEY_ENGINE_TIMEOUT_S)
     policy = api.policy_from_dict((story.site.moderation_settings or {}).get("policy", {}))
     verdict = api.decide(scores, policy)
@@ -177,6 +207,8 @@ def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Ou
         logger.warning("engine took longer than %ss; holding comment for review",
                        settings.PARLEY_ENGINE_TIMEOUT_S)
         reason = f"the engine took longer than {settings.PARLEY_ENGINE_TIMEOUT_S:g}s"
+    except EngineUnavailable as error:
+        reason = str(error)
     except Exception:
         logger.exception("engine failed; holding comment for review")
         reason = "the engine failed"
