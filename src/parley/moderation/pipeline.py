@@ -96,15 +96,17 @@ class EngineUnavailable(RuntimeError):
 
 # After a failed load, posts are held for review without retrying for this long.
 LOAD_RETRY_SECONDS = 30.0
+# A process's first post also waits for the model to load, up to this long.
+LOAD_TIMEOUT_SECONDS = 60.0
 _last_load_failure: float | None = None
+_engine_loaded = False
 
 
 def load_engine_api() -> EngineApi | None:
     """Return the engine's interface, or None when switched off or not installed.
 
-    The model itself is loaded lazily by ``get_engine`` inside the timed call, so a worker's
-    first post waits at most PARLEY_ENGINE_TIMEOUT_S for it (the load goes on in the
-    background and later posts find it ready).
+    The model itself is loaded lazily by ``get_engine`` inside the timed call: a process's
+    first post waits up to LOAD_TIMEOUT_SECONDS for it, later ones PARLEY_ENGINE_TIMEOUT_S.
     """
     if settings.PARLEY_ENGINE != "on":
         return None
@@ -118,7 +120,7 @@ def load_engine_api() -> EngineApi | None:
 
 
 def _load_and_score(api: EngineApi, text: str, context: Any) -> Any:
-    global _last_load_failure
+    global _last_load_failure, _engine_loaded
     failed_at = _last_load_failure
     if failed_at is not None and time.monotonic() - failed_at < LOAD_RETRY_SECONDS:
         raise EngineUnavailable("the engine failed to load less than "
@@ -129,6 +131,7 @@ def _load_and_score(api: EngineApi, text: str, context: Any) -> Any:
         _last_load_failure = time.monotonic()
         raise
     _last_load_failure = None
+    _engine_loaded = True
     return engine.score(text, context)
 
 
@@ -149,7 +152,8 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
     )
     future = _executor.submit(_load_and_score, api, text, context)
-    scores = future.result(timeout=settings.PARLEY_ENGINE_TIMEOUT_S)
+    timeout = settings.PARLEY_ENGINE_TIMEOUT_S if _engine_loaded else LOAD_TIMEOUT_SECONDS
+    scores = future.result(timeout=timeout)
     policy = api.policy_from_dict((story.site.moderation_settings or {}).get("policy", {}))
     verdict = api.decide(scores, policy)
     status = STATUS_FOR_DECISION[verdict.status]
@@ -204,9 +208,9 @@ def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Ou
                            engine_version="rules")
         return _engine_outcome(api, story=story, text=text, parent=parent)
     except FutureTimeout:
-        logger.warning("engine took longer than %ss; holding comment for review",
-                       settings.PARLEY_ENGINE_TIMEOUT_S)
-        reason = f"the engine took longer than {settings.PARLEY_ENGINE_TIMEOUT_S:g}s"
+        limit = settings.PARLEY_ENGINE_TIMEOUT_S if _engine_loaded else LOAD_TIMEOUT_SECONDS
+        logger.warning("engine took longer than %ss; holding comment for review", limit)
+        reason = f"the engine took longer than {limit:g}s"
     except EngineUnavailable as error:
         reason = str(error)
     except Exception:
