@@ -378,3 +378,22 @@ def test_no_javascript_post_keeps_the_reader_order(client, story):
     data = {"text": "Hi.", "author_name": "Ann", "order": "oldest"}
     response = client.post(post_url(story), data)
     assert response["Location"].startswith(page_url(story) + "?order=oldest#comment-")
+
+
+def test_shared_rendered_page_never_hides_or_leaks_a_pending_comment(client, story):
+    post(story, "Published first.", "Ben")
+    other = Client()
+    assert "Published first." in other.get(page_url(story)).content.decode()  # shared HTML cached
+    story.premoderate = True
+    story.save()
+    client.post(post_url(story), {"text": "Mine, pending.", "author_name": "Ann"})
+    mine = client.get(page_url(story)).content.decode()
+    assert "Mine, pending." in mine and "Published first." in mine
+    assert "Mine, pending." not in other.get(page_url(story)).content.decode()
+
+
+def test_rendered_page_follows_a_new_published_comment_at_once(client, story):
+    post(story, "Old news.", "Ben")
+    assert "Fresh news." not in client.get(page_url(story)).content.decode()
+    post(story, "Fresh news.", "Cy")
+    assert "Fresh news." in Client().get(page_url(story)).content.decode()

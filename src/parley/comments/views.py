@@ -16,10 +16,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +40,9 @@ OWN_COMMENTS_SALT = "parley.comments.own-comments"
 OWN_COMMENTS_MAX_AGE = 30 * 24 * 3600
 OWN_COMMENTS_KEEP = 50
 ORDERS = ("newest", "oldest")
+# How long the shared HTML of a thread page may be reused: it bounds only how stale the
+# relative times may get, since a new version of the story makes a new key.
+RENDERED_COMMENTS_SECONDS = 30
 EMBED_SCRIPT = Path(__file__).resolve().parent / "static" / "parley" / "embed.js"
 
 
@@ -103,15 +110,37 @@ def _own_pending_ids(request: HttpRequest, story: Story) -> list[int]:
     )
 
 
+def _comment_items(request: HttpRequest, context: dict, *, shared: bool) -> SafeString:
+    """Render a page's comments, reusing the HTML others were served when nothing is personal.
+
+    Rendering a thread costs far more than fetching it, so the shared HTML is cached under the
+    story's cache version (new for every publish, hide or removal). The short lifetime only
+    bounds how stale the relative times ("5 minutes ago") may be. A reader with their own
+    comments awaiting moderation gets a page rendered for them alone.
+    """
+    story = context["story"]
+    key = (
+        f"parley:thread-html:{story.pk}:v{story.cache_version}:{context['order']}:"
+        f"{context['cursor'] or '-'}:{settings.PARLEY_PAGE_SIZE}:{int(context['closed'])}:"
+        f"{get_language()}"
+    )
+    html = cache.get(key) if shared else None
+    if html is None:
+        html = render_to_string("comments/_comment_items.html", context, request)
+        if shared:
+            cache.set(key, html, RENDERED_COMMENTS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our autoescaping template
+
+
 def _thread_context(request: HttpRequest, story: Story, order: str, cursor: str | None) -> dict:
+    own_pending = _own_pending_ids(request, story)
     page = selectors.thread_page(
-        story=story, order=order, cursor=cursor,
-        include_comment_ids=_own_pending_ids(request, story),
+        story=story, order=order, cursor=cursor, include_comment_ids=own_pending
     )
     base = reverse("comments:story", args=[story.slug])
     fragment = reverse("comments:thread_fragment", args=[story.slug])
     more_query = urlencode({"order": order, "cursor": page.next_cursor}) if page.next_cursor else ""
-    return {
+    context = {
         "story": story,
         "page": page,
         "closed": story.comments_closed(),
@@ -128,6 +157,8 @@ def _thread_context(request: HttpRequest, story: Story, order: str, cursor: str 
             for value, label in (("newest", _("Newest first")), ("oldest", _("Oldest first")))
         ],
     }
+    context["comment_items"] = _comment_items(request, context, shared=not own_pending)
+    return context
 
 
 @require_GET
