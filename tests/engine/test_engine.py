@@ -95,6 +95,16 @@ def test_thread_duplicates_raise_spam(fake_engine):
     assert fake_engine.score(earlier, Context(title="Budget")).values["SPAM"] < 0.6
 
 
+def test_a_batch_may_hold_more_articles_than_the_cache():
+    encoder = FakeEncoder()
+    engine = Engine(encoder, FakeHeads(), fake_relevance(encoder), article_cache_size=2)
+    items = [
+        (f"comment on story {i}", Context(title=f"story {i}", story_key=str(i))) for i in range(5)
+    ]
+    results = engine.score_many(items)
+    assert all(r.values["OFF_TOPIC"] is not None for r in results)
+
+
 @pytest.mark.parametrize("bad", ["", "   \u200b  "])
 def test_empty_text_is_refused(fake_engine, bad):
     with pytest.raises(ValueError, match="empty"):

@@ -228,10 +228,15 @@ class Engine:
         self, cache: _LRU, keys: list[str | None], texts_for: Callable[[int], list[str]]
     ) -> list[Targets | None]:
         """Look keys up in ``cache``; embed the missing ones in one encoder call."""
-        found: list[Targets | None] = [None if k is None else cache.get(k) for k in keys]
+        found: dict[str, Targets] = {}
         missing: dict[str, list[str]] = {}
         for i, key in enumerate(keys):
-            if key is not None and found[i] is None and key not in missing:
+            if key is None or key in found or key in missing:
+                continue
+            cached = cache.get(key)
+            if cached is not None:
+                found[key] = cached
+            else:
                 missing[key] = texts_for(i)
         if missing:
             flat = [text for parts in missing.values() for text in parts]
@@ -241,8 +246,8 @@ class Engine:
                 targets = self.relevance.prepare(vectors[start : start + len(parts)], parts)
                 start += len(parts)
                 cache.put(key, targets)
-            found = [None if k is None else cache.get(k) or _fail(k) for k in keys]
-        return found
+                found[key] = targets
+        return [None if key is None else found[key] for key in keys]
 
     def _article_targets(self, contexts: list[Context | None]) -> list[Targets | None]:
         keys: list[str | None] = []
@@ -274,8 +279,3 @@ class Engine:
             hashlib.sha1(p.encode()).hexdigest() if p else None for p in parents
         ]
         return self._cached_targets(self._parents, keys, lambda i: [parents[i]])
-
-
-def _fail(key: str) -> Targets:
-    # Only reachable if the cache is smaller than one batch's distinct articles.
-    raise RuntimeError(f"embedding cache too small to hold {key!r} within one batch")
