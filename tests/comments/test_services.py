@@ -227,6 +227,15 @@ def test_report_a_published_comment(story):
     assert Report.objects.count() == 1
 
 
+def test_repeated_reports_by_one_reader_count_once(story):
+    comment = post(story)
+    first = services.report_comment(comment=comment, reason="abusive", client_ip="192.0.2.7")
+    again = services.report_comment(comment=comment, reason="spam", client_ip="192.0.2.7")
+    other = services.report_comment(comment=comment, reason="spam", client_ip="192.0.2.8")
+    assert again.pk == first.pk and other.pk != first.pk
+    assert comment.reports.count() == 2
+
+
 def test_ensure_story_creates_once_and_keeps_the_sites_title(site):
     first = services.ensure_story(site=site, url="https://news.example.com/a/b-c/#top",
                                   title="First")

@@ -226,9 +226,18 @@ def report_comment(*, comment: Comment, reason: str, note: str = "", client_ip: 
         raise InvalidInput("note", f"A note can be at most {MAX_NOTE_CHARS} characters.")
     if comment.status != CommentStatus.PUBLISHED:
         raise BadRequest("Only published comments can be reported.")
+    ip_hash = hash_client_address(client_ip)
+    # One open report per reader and comment: repeating a report must not add up to the
+    # site's hide threshold on its own.
+    same_reader = Q(reporter_user=reporter_user) if reporter_user is not None else (
+        Q(reporter_ip_hash=ip_hash) if ip_hash else None)
+    if same_reader is not None:
+        earlier = comment.reports.filter(same_reader, resolved=False).first()
+        if earlier is not None:
+            return earlier
     report = Report.objects.create(
         comment=comment, reason=reason, note=note,
-        reporter_ip_hash=hash_client_address(client_ip), reporter_user=reporter_user,
+        reporter_ip_hash=ip_hash, reporter_user=reporter_user,
     )
     # Enough reports hide the comment until a moderator decides (the site's threshold).
     from parley.moderation.services import on_report_created
