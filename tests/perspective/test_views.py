@@ -333,6 +333,26 @@ class TestErrors:
         assert response.status_code == 503
         assert "longer than 0.05s" in error_of(response)["message"]
 
+    def test_failed_engine_load_is_503_and_not_retried_at_once(self, client, site, monkeypatch):
+        from parley.engine import Engine
+        from parley.perspective import views
+
+        attempts = []
+
+        def broken_load(cls):
+            attempts.append(1)
+            raise FileNotFoundError("no trained heads")
+
+        monkeypatch.setattr(Engine, "shared", classmethod(broken_load))
+        monkeypatch.setattr(views, "_last_failed_load", None)
+        body = {"comment": {"text": "hello"}, "requestedAttributes": {"TOXICITY": {}}}
+        assert post(client, body).status_code == 503
+        assert post(client, body).status_code == 503
+        assert len(attempts) == 1
+        monkeypatch.setattr(views, "LOAD_RETRY_SECONDS", 0.0)
+        assert post(client, body).status_code == 503
+        assert len(attempts) == 2
+
     def test_engine_switched_off_is_503(self, client, site, settings):
         settings.PARLEY_ENGINE = "off"
         response = post(client, {"comment": {"text": "hello"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -61,19 +62,31 @@ class TimedEngine:
             ) from exc
 
 
+#: After a failed load, answer 503 for this long before trying again: loading reads ~100 MB, and
+#: retrying it on every request would turn one broken install into a slow server.
+LOAD_RETRY_SECONDS = 30.0
+_last_failed_load: float | None = None
+
+
 def get_engine() -> ScoringEngine:
     """Return the process's shared engine, or raise 503 when it is off or cannot load."""
+    global _last_failed_load
     if getattr(settings, "PARLEY_ENGINE", "on") != "on":
         raise errors.engine_unavailable(
             "The moderation engine is switched off on this server (PARLEY_ENGINE is not 'on')."
         )
+    if _last_failed_load is not None and time.monotonic() - _last_failed_load < LOAD_RETRY_SECONDS:
+        raise errors.engine_unavailable("The moderation engine could not be loaded; retry later.")
     try:
         from parley.engine import Engine
 
-        return Engine.shared()
+        engine = Engine.shared()
     except Exception as exc:
+        _last_failed_load = time.monotonic()
         logger.exception("perspective: the engine could not be loaded")
         raise errors.engine_unavailable("The moderation engine could not be loaded.") from exc
+    _last_failed_load = None
+    return engine
 
 
 def perspective_rate() -> str:
