@@ -397,3 +397,28 @@ def test_rendered_page_follows_a_new_published_comment_at_once(client, story):
     assert "Fresh news." not in client.get(page_url(story)).content.decode()
     post(story, "Fresh news.", "Cy")
     assert "Fresh news." in Client().get(page_url(story)).content.decode()
+
+
+def test_shared_cached_page_gives_each_reader_a_working_csrf_token(story):
+    post(story, "Cached for everyone.", "Ben")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html_first = first.get(page_url(story)).content.decode()
+    html_second = second.get(page_url(story)).content.decode()  # served from the cache
+    token_re = r'name="csrfmiddlewaretoken" value="([^"]+)"'
+    token = re.search(token_re, html_second).group(1)
+    assert token != re.search(token_re, html_first).group(1)
+    assert "csrf-" not in html_second  # the placeholder never reaches a reader
+    response = second.post(post_url(story), {
+        "text": "Posted from a cached page.", "author_name": "Ann", "csrfmiddlewaretoken": token,
+    })
+    assert response.status_code == 303
+
+
+@override_settings(PARLEY_BANNED_WORDS=["frobnicate"])
+def test_a_message_is_shown_even_when_the_page_is_cached(client, story):
+    Client().get(page_url(story))  # someone fills the cache
+    response = client.post(post_url(story), {"text": "You frobnicate!", "author_name": "Ann"})
+    html = client.get(response["Location"]).content.decode()
+    assert "Sorry, we could not publish your comment" in html
+    # Read once: the next view is the shared page again, without the message.
+    assert "Sorry, we could not" not in client.get(page_url(story)).content.decode()

@@ -18,9 +18,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -132,8 +134,12 @@ def _comment_items(request: HttpRequest, context: dict, *, shared: bool) -> Safe
     return mark_safe(html)  # noqa: S308 - rendered by our autoescaping template
 
 
-def _thread_context(request: HttpRequest, story: Story, order: str, cursor: str | None) -> dict:
-    own_pending = _own_pending_ids(request, story)
+def _thread_context(
+    request: HttpRequest, story: Story, order: str, cursor: str | None,
+    own_pending: list[int] | None = None,
+) -> dict:
+    if own_pending is None:
+        own_pending = _own_pending_ids(request, story)
     page = selectors.thread_page(
         story=story, order=order, cursor=cursor, include_comment_ids=own_pending
     )
@@ -170,29 +176,61 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "comments/home.html", {"stories": stories})
 
 
+def _reply_parent(request: HttpRequest, story: Story) -> Comment | None:
+    """The comment named by ``?reply_to=`` (no-JavaScript Reply), if the reader may see it."""
+    reply_to = request.GET.get("reply_to", "")
+    if not reply_to.isdigit():
+        return None
+    parent = story.comments.filter(pk=int(reply_to)).first()
+    if parent is not None and (
+        parent.status == CommentStatus.PUBLISHED or parent.id in own_comment_ids(request)
+    ):
+        return parent
+    return None
+
+
+def _csrf_placeholder() -> str:
+    """A marker for the CSRF token in shared cached pages: the same in every process, and not
+    guessable, so no comment text can ask for a reader's token to be pasted into it."""
+    return "csrf-" + salted_hmac("parley.story-page", "csrf-placeholder").hexdigest()
+
+
 @require_GET
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The article and its comment section (first page, or the page after ``?cursor=``)."""
+    """The article and its comment section (first page, or the page after ``?cursor=``).
+
+    Most readers see exactly the same page, so it is rendered once per story version (and
+    order, cursor, language) and reused for RENDERED_COMMENTS_SECONDS with only the reader's
+    CSRF token put in. A reader with a pending comment, a message to read or a reply form
+    open gets a page of their own.
+    """
     story = _story_by_slug(slug)
     order = _order(request)
     cursor = request.GET.get("cursor") or None
-    try:
-        context = _thread_context(request, story, order, cursor)
-    except ParleyError as error:
-        return _error_page(request, error)
-    form_initial = {}
-    parent = None
-    reply_to = request.GET.get("reply_to", "")
-    if reply_to.isdigit():
-        parent = story.comments.filter(pk=int(reply_to)).first()
-        if parent is not None and (
-            parent.status == CommentStatus.PUBLISHED or parent.id in own_comment_ids(request)
-        ):
-            form_initial = {"parent_id": parent.id}
-        else:
-            parent = None
-    context.update(form=CommentForm(initial=form_initial), parent=parent, site=story.site)
-    return render(request, "comments/story.html", context)
+    parent = _reply_parent(request, story)
+    own_pending = _own_pending_ids(request, story)
+    shared = not own_pending and parent is None and not len(messages.get_messages(request))
+    key = (
+        f"parley:story-html:{story.pk}:v{story.cache_version}:{story.updated_at.timestamp()}:"
+        f"{order}:{cursor or '-'}:{settings.PARLEY_PAGE_SIZE}:{int(story.comments_closed())}:"
+        f"{get_language()}"
+    )
+    html = cache.get(key) if shared else None
+    if html is None:
+        try:
+            context = _thread_context(request, story, order, cursor, own_pending)
+        except ParleyError as error:
+            return _error_page(request, error)
+        context.update(
+            form=CommentForm(initial={"parent_id": parent.id} if parent else {}),
+            parent=parent, site=story.site,
+        )
+        if not shared:
+            return render(request, "comments/story.html", context)
+        context["csrf_token"] = _csrf_placeholder()
+        html = render_to_string("comments/story.html", context, request)
+        cache.set(key, html, RENDERED_COMMENTS_SECONDS)
+    return HttpResponse(html.replace(_csrf_placeholder(), get_token(request)))
 
 
 @require_GET
