@@ -4,9 +4,11 @@ bans an author, and the reader page changes accordingly."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.comments.services import post_comment
@@ -60,6 +62,17 @@ def sign_in(page, live_server, next_path="/moderate/"):
     page.wait_for_url(re.compile(r"/moderate/"))
 
 
+def wait_for_comment(timeout=10.0, **lookup):
+    """The comment the browser just posted, once the server has written it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = Comment.objects.filter(**lookup).order_by("-id").first()
+        if found is not None:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"no comment with {lookup} after {timeout}s")
+
+
 def item(page, comment):
     return page.locator(f"#item-{comment.pk}")
 
@@ -68,34 +81,35 @@ def test_moderator_works_the_queue_by_keyboard(mod_page, live_server, newsroom):
     page = mod_page
     story, (alice, bob, troll) = newsroom
     sign_in(page, live_server)
-    assert page.locator("[data-count=pending]").inner_text() == "3"
-    assert page.locator("#queue-items .item").count() == 3
+    expect(page.locator("[data-count=pending]")).to_have_text("3")
+    expect(page.locator("#queue-items .item")).to_have_count(3)
     # Oldest first, and the first item is the current one.
-    assert page.locator(".item.current").get_attribute("data-id") == str(alice.pk)
+    expect(page.locator(".item.current")).to_have_attribute("data-id", str(alice.pk))
 
     page.keyboard.press("?")
-    assert page.locator("#help").is_visible()
+    expect(page.locator("#help")).to_be_visible()
     page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
 
     page.keyboard.press("a")
     page.locator(f"#item-{alice.pk}.decided [data-status]").wait_for()
-    assert item(page, alice).locator("[data-status]").inner_text() == "Published"
-    assert page.locator("[data-count=pending]").inner_text() == "2"
+    expect(item(page, alice).locator("[data-status]")).to_have_text("Published")
+    expect(page.locator("[data-count=pending]")).to_have_text("2")
     # The cursor moved on to Bob by itself.
-    assert page.locator(".item.current").get_attribute("data-id") == str(bob.pk)
+    expect(page.locator(".item.current")).to_have_attribute("data-id", str(bob.pk))
 
     page.keyboard.press("r")
     page.keyboard.press("3")  # spam
     page.keyboard.press("Enter")
     page.locator(f"#item-{bob.pk}.decided [data-status]").wait_for()
-    assert item(page, bob).locator("[data-status]").inner_text() == "Rejected"
-    assert page.locator(".item.current").get_attribute("data-id") == str(troll.pk)
+    expect(item(page, bob).locator("[data-status]")).to_have_text("Rejected")
+    expect(page.locator(".item.current")).to_have_attribute("data-id", str(troll.pk))
 
     page.keyboard.press("b")
     page.locator(f"#item-{troll.pk}.decided [data-status]").wait_for()
-    assert item(page, troll).locator("[data-status]").inner_text() == "Rejected"
-    assert page.locator("[data-count=pending]").inner_text() == "0"
-    assert page.locator("[data-count=rejected]").inner_text() == "2"
+    expect(item(page, troll).locator("[data-status]")).to_have_text("Rejected")
+    expect(page.locator("[data-count=pending]")).to_have_text("0")
+    expect(page.locator("[data-count=rejected]")).to_have_text("2")
 
     bob.refresh_from_db()
     assert bob.status == CommentStatus.REJECTED
@@ -118,9 +132,7 @@ def test_moderator_works_the_queue_by_keyboard(mod_page, live_server, newsroom):
     page.get_by_label("Name").fill("Totally New Person")
     page.get_by_label("Email (optional, never shown)").fill("troll@example.com")
     page.get_by_role("button", name="Post comment").click()
-    page.wait_for_load_state("networkidle")
-    latest = Comment.objects.order_by("-id").first()
-    assert latest.author_name == "Totally New Person"
+    latest = wait_for_comment(author_name="Totally New Person")
     assert latest.status == CommentStatus.REJECTED
     assert latest.moderation.reasons == ["the author is banned on this site"]
     # And someone else's comment now goes straight up (the site stopped pre-moderating).
@@ -141,10 +153,10 @@ def test_new_held_comments_arrive_without_a_reload(mod_page, live_server, newsro
                             author_name="Eve", client_ip="10.0.0.5").comment
     page.evaluate("htmx.trigger('#poller', 'poll')")  # what the 10-second timer does
     page.locator(f"#item-{newcomer.pk}").wait_for()
-    assert page.locator("[data-count=pending]").inner_text() == "4"
+    expect(page.locator("[data-count=pending]")).to_have_text("4")
     ids = page.locator("#queue-items .item").evaluate_all("els => els.map(e => e.dataset.id)")
     assert ids == [str(c.pk) for c in held] + [str(newcomer.pk)]
-    assert page.locator(".item.current").get_attribute("data-id") == str(held[1].pk)
+    expect(page.locator(".item.current")).to_have_attribute("data-id", str(held[1].pk))
     # Polling again adds nothing twice.
     page.evaluate("htmx.trigger('#poller', 'poll')")
     page.wait_for_timeout(500)
