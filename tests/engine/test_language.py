@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parley.engine.language import detect_language
 
@@ -46,3 +48,10 @@ def test_mixed_script_follows_the_majority():
 def test_english_words_shared_with_roman_urdu_do_not_flip_english():
     # "to", "me", "is", "us", "main" are English words too: they are not in the Roman Urdu list.
     assert detect_language("Let me tell us what is the main point to make") == "en"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_any_text_gives_a_language_code(text):
+    code = detect_language(text)
+    assert isinstance(code, str) and code
