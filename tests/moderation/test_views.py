@@ -258,3 +258,24 @@ def test_signed_in_commenter_without_a_site_is_refused(story):
         response = client.get(url)
         assert response.status_code == 403, url
         assert b"You do not moderate any site" in response.content
+
+
+def test_story_settings_close_reopen_and_premoderate(mod_client, story, other_story):
+    from parley.comments.models import Story
+
+    url = f"/moderate/stories/{story.pk}/settings/"
+    assert mod_client.post(url, {"close_now": "on"}).status_code == 302
+    story.refresh_from_db()
+    assert story.is_closed and story.comments_closed()
+    mod_client.post(url, {"reopen": "on", "premoderate": "1"})
+    story.refresh_from_db()
+    assert not story.is_closed and story.premoderate
+    mod_client.post(url, {"close_in_days": "3", "premoderate": "0"})
+    story.refresh_from_db()
+    assert story.closes_at is not None and not story.premoderate
+    assert not story.comments_closed()
+    assert AuditEntry.objects.filter(action="change_story").count() == 3
+    assert mod_client.post(url, {"close_in_days": "-1"}).status_code == 422
+    foreign = f"/moderate/stories/{other_story.pk}/settings/"
+    assert mod_client.post(foreign, {"close_now": "on"}).status_code == 404
+    assert not Story.objects.get(pk=other_story.pk).is_closed
