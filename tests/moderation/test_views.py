@@ -279,3 +279,29 @@ def test_story_settings_close_reopen_and_premoderate(mod_client, story, other_st
     foreign = f"/moderate/stories/{other_story.pk}/settings/"
     assert mod_client.post(foreign, {"close_now": "on"}).status_code == 404
     assert not Story.objects.get(pk=other_story.pk).is_closed
+
+
+def test_webhooks_are_managed_by_site_admins(mod_client, site, other_site):
+    from parley.moderation.models import WebhookEndpoint
+
+    data = {"url": "https://hooks.planet.example/parley", "events": ["comment.created"]}
+    assert mod_client.post("/moderate/sites/planet/webhooks/", data).status_code == 403
+    admin = make_user("siteadmin", site=site, role="admin")
+    client = Client()
+    client.force_login(admin)
+    assert client.post("/moderate/sites/planet/webhooks/", data).status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["comment.created"] and len(endpoint.secret) >= 32
+    page = client.get("/moderate/sites/planet/rules/").content.decode()
+    assert endpoint.secret in page and "hooks.planet.example" in page
+    bad = client.post("/moderate/sites/planet/webhooks/",
+                      {"url": "javascript:alert(1)", "events": ["comment.created"]})
+    assert bad.status_code == 422
+    assert client.post(f"/moderate/webhooks/{endpoint.pk}/toggle/", {"active": "0"}
+                       ).status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    foreign = WebhookEndpoint.objects.create(site=other_site, url="https://x.example/", secret="s")
+    assert client.post(f"/moderate/webhooks/{foreign.pk}/toggle/", {"active": "0"}
+                       ).status_code == 404
+    assert AuditEntry.objects.filter(reason="webhook").count() == 2

@@ -124,3 +124,13 @@ class PolicyForm(forms.Form):
             "unsupported_language": data["unsupported_language"],
             "nudge": data["nudge"],
         }
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(max_length=500, assume_scheme="https",
+                         help_text="Your endpoint; it receives signed JSON POSTs.")
+    events = forms.MultipleChoiceField(
+        choices=[(e, e) for e in ("comment.created", "comment.published", "comment.rejected")],
+        initial=["comment.created", "comment.published", "comment.rejected"],
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -31,6 +31,8 @@ from parley.moderation.models import (
     ModerationRecord,
     RejectReason,
     RestrictionKind,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 from parley.moderation.permissions import check_can_moderate
 from parley.moderation.site_settings import site_settings
@@ -473,3 +475,42 @@ def update_site_policy(*, site: Site, acting_user: Any, policy_data: dict[str, A
     _audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None, site=site,
            before={"policy": before}, after={"policy": policy_data}, reason="policy")
     return site
+
+
+@transaction.atomic(durable=True)
+def add_webhook_endpoint(*, site: Site, acting_user: Any, url: str,
+                         events: list[str]) -> WebhookEndpoint:
+    """Register a publisher URL for signed comment events, with a new random secret."""
+    import secrets
+
+    from parley.moderation.permissions import check_can_administer
+
+    check_can_administer(acting_user, site)
+    if not url.lower().startswith(("https://", "http://")):
+        raise InvalidInput("url", "must be an http(s) address.")
+    unknown = set(events) - set(WebhookEvent.values)
+    if not events or unknown:
+        raise InvalidInput("events", "choose one or more of: " + ", ".join(WebhookEvent.values))
+    endpoint = WebhookEndpoint.objects.create(site=site, url=url, events=sorted(set(events)),
+                                              secret=secrets.token_urlsafe(32))
+    _audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None, site=site,
+           before={}, after={"webhook": endpoint.pk, "url": url, "events": endpoint.events},
+           reason="webhook")
+    return endpoint
+
+
+@transaction.atomic(durable=True)
+def set_webhook_active(*, endpoint: WebhookEndpoint, acting_user: Any,
+                       active: bool) -> WebhookEndpoint:
+    """Pause or resume an endpoint (kept, with its deliveries, rather than deleted)."""
+    from parley.moderation.permissions import check_can_administer
+
+    check_can_administer(acting_user, endpoint.site)
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = endpoint.is_active
+    endpoint.is_active = active
+    endpoint.save(update_fields=["is_active"])
+    _audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+           site=endpoint.site, before={"webhook": endpoint.pk, "active": before},
+           after={"webhook": endpoint.pk, "active": active}, reason="webhook")
+    return endpoint

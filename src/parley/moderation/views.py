@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parley.comments.errors import Forbidden, InvalidInput, ParleyError
 from parley.comments.models import Comment, Site, Story
 from parley.moderation import services
-from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm
+from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm, WebhookForm
 from parley.moderation.models import AuditAction, RejectReason
 from parley.moderation.permissions import (
     can_administer,
@@ -313,7 +313,49 @@ def site_rules(request: HttpRequest, site_slug: str) -> HttpResponse:
     return render(request, "moderation/site_rules.html", {
         "site": site, "form": form, "stories": stories,
         "can_administer": can_administer(request.user, site),
+        "webhook_form": WebhookForm(), "webhooks": _webhooks(site),
     })
+
+
+def _webhooks(site: Site) -> list[Any]:
+    endpoints = list(site.webhooks.order_by("id"))
+    for endpoint in endpoints:
+        endpoint.recent = list(endpoint.deliveries.order_by("-id")[:5])
+    return endpoints
+
+
+@require_POST
+@login_required
+@handles_errors
+def add_webhook(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """Register a webhook endpoint for the site (site admins)."""
+    site = moderated_site(request.user, site_slug)
+    check_can_administer(request.user, site)
+    form = WebhookForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise InvalidInput(field, " ".join(errors))
+    services.add_webhook_endpoint(site=site, acting_user=request.user,
+                                  url=form.cleaned_data["url"], events=form.cleaned_data["events"])
+    return HttpResponseRedirect(reverse("moderation:site_rules", args=[site.slug]) + "#webhooks")
+
+
+@require_POST
+@login_required
+@handles_errors
+def toggle_webhook(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+    """Pause or resume a webhook endpoint (site admins)."""
+    from parley.comments.errors import NotFound
+    from parley.moderation.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.select_related("site").filter(
+        pk=endpoint_id, site__in=moderated_sites(request.user)).first()
+    if endpoint is None:
+        raise NotFound("No such webhook.")
+    services.set_webhook_active(endpoint=endpoint, acting_user=request.user,
+                                active=request.POST.get("active") == "1")
+    return HttpResponseRedirect(
+        reverse("moderation:site_rules", args=[endpoint.site.slug]) + "#webhooks")
 
 
 @require_POST
