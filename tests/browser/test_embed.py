@@ -112,3 +112,26 @@ def test_embed_refuses_an_origin_that_is_not_allowed(page, live_server, demo_sto
     message.wait_for()
     assert message.inner_text().strip() != ""
     assert not Story.objects.filter(url=f"{origin}/x").exists()
+
+
+def test_site_styles_the_embed_through_css_variables_only(page, live_server, demo_story,
+                                                           second_origin):
+    origin, folder = second_origin
+    name = embed_page(folder, parley_url=live_server.url, story_url=f"{origin}/styled",
+                      title="Styled")
+    html = (folder / name).read_text().replace(
+        "</head>",
+        "<style>#parley-comments{--parley-font:monospace;--parley-link:rgb(0, 128, 0)}"
+        " h2, p { color: rgb(255, 0, 0) !important; }</style></head>",
+    )
+    (folder / name).write_text(html)
+    allow_origin(demo_story, origin)
+    page.goto(f"{origin}/{name}")
+    shadow = page.locator("#parley-comments")
+    shadow.locator("#parley-heading").wait_for()
+    assert "monospace" in shadow.locator("section").evaluate("e => getComputedStyle(e).fontFamily")
+    faq = shadow.get_by_role("link", name="Comments FAQ")
+    assert faq.evaluate("e => getComputedStyle(e).color") == "rgb(0, 128, 0)"
+    # The page's own rules do not reach inside.
+    assert shadow.locator("#parley-heading").evaluate(
+        "e => getComputedStyle(e).color") != "rgb(255, 0, 0)"
