@@ -120,6 +120,11 @@ def test_bad_site_settings_fail_clearly(data, message):
         Policy.from_dict(data)
 
 
+def test_settings_must_be_an_object():
+    with pytest.raises(PolicyError, match="JSON object"):
+        Policy.from_dict(["review"])  # type: ignore[arg-type]
+
+
 def test_empty_settings_give_the_defaults():
     assert Policy.from_dict({}) == Policy() == Policy.from_dict(None)
 

@@ -95,7 +95,8 @@ class Policy:
         off}), ``profanity`` ("publish" | "review") or ``allow_profanity`` (bool),
         ``unsupported_language`` ("review" | "publish"), ``nudge`` (bool).
         """
-        data = dict(data or {})
+        if data is None:
+            data = {}
         if not isinstance(data, dict):
             raise PolicyError("the policy must be a JSON object")
         unknown = sorted(set(data) - _POLICY_KEYS)
