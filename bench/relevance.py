@@ -207,22 +207,28 @@ def measure_socc(encoder: Encoder, model: RelevanceModel, seed: int = 13, limit:
     rng = random.Random(seed)
     positives = [r for r in rows if int(r["non_relevant_votes"]) >= 2]
     negatives = [r for r in rows if int(r["non_relevant_votes"]) == 0]
-    sample = positives[: limit // 3] + rng.sample(
-        negatives, min(len(negatives), limit - limit // 3)
+    n_pos = min(len(positives), limit // 3)
+    sample = rng.sample(positives, n_pos) + rng.sample(
+        negatives, min(len(negatives), limit - n_pos)
     )
-    texts = [normalise_text(r["comment_text"])[:1000] for r in sample]
-    emb = encoder.encode(texts)
-    probs, labels, majority = [], [], []
-    for row, text, vec in zip(sample, texts, emb, strict=True):
+    threads = []
+    for row in sample:
         others = [o for o in by_article[row["article_id"]] if o is not row]
-        others = rng.sample(others, min(8, len(others)))
+        threads.append(rng.sample(others, min(8, len(others))))
+    # One encoder call for every distinct text involved (far faster than one call per item).
+    needed = {id(r): r for r in sample} | {id(o): o for t in threads for o in t}
+    keys = list(needed)
+    texts_by_key = {k: normalise_text(needed[k]["comment_text"])[:600] for k in keys}
+    vectors = dict(zip(keys, encoder.encode([texts_by_key[k] for k in keys]), strict=True))
+    probs, labels = [], []
+    for row, others in zip(sample, threads, strict=True):
         if not others:
             continue
-        thread_texts = [normalise_text(o["comment_text"])[:600] for o in others]
-        thread = model.prepare(encoder.encode(thread_texts), thread_texts)
-        probs.append(model.probability(text, vec, article=thread, parent=None))
+        thread_texts = [texts_by_key[id(o)] for o in others]
+        thread = model.prepare(np.stack([vectors[id(o)] for o in others]), thread_texts)
+        text = texts_by_key[id(row)]
+        probs.append(model.probability(text, vectors[id(row)], article=thread, parent=None))
         labels.append(int(int(row["non_relevant_votes"]) >= 2))
-        majority.append(row["non_relevant_majority"] in ("True", "1", "true"))
     print(
         f"socc_c3 non_relevant (>=2 votes vs 0 votes), thread as context: "
         f"AUC {auc(labels, probs):.3f} ({sum(labels)} of {len(labels)})"
