@@ -75,3 +75,17 @@ def test_link_to_a_site_the_article_mentions_is_not_unrelated():
     assert signals.links == 1 and signals.unrelated_links == 0
     _, signals = spam_probability("Source: https://www.dawn.com/x", article_text="")
     assert signals.unrelated_links == 1
+
+
+def test_seed_article_comments_are_not_spam():
+    first = (
+        "It's highly unlikely that this planned offensive, in North Waziristan, \"Operation "
+        "Tight Screw\" would bear fruit. If the US does it share and goes after the TTP "
+        "insurgents in Afghanistan on behalf of Pakistan, there's no guarantee that Islamabad "
+        "would go after the Haqqani fighters in North Waziristan, because they don't pose a "
+        "threat to Pakistan."
+    )
+    second = "@Don: Depending on the price!"
+    for text, other in ((first, second), (second, first)):
+        p, _ = spam_probability(text, thread=[other])
+        assert p < 0.1
