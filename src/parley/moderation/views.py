@@ -6,6 +6,7 @@ answers (a comment on a site the user does not moderate is a 404).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -98,6 +99,9 @@ def _queue_context(request: HttpRequest, site_slug: str | None,
         "filter_qs": filters.to_query(), "counts": counts, "tabs": _tabs(counts),
         "attributes": SCORE_ATTRIBUTES, "reject_reasons": RejectReason.choices,
         "now": timezone.now(),
+        # When the counts were computed: the page ignores counts older than those it shows
+        # (a slow poll answered after an action must not put back the numbers from before it).
+        "generated": time.time_ns(),
     }
 
 

@@ -51,7 +51,18 @@
     return htmx.ajax("GET", poller.dataset.url,
       { source: list, swap: "none", values: { after: maxShownId() } });
   }
-  function press(el, action) {
+  // htmx wires up freshly swapped-in content when it settles (~20 ms later); a key pressed in
+  // between would click a button htmx does not listen to yet, so wait for the settle.
+  function settling(el) {
+    return el.classList.contains("htmx-added") || el.classList.contains("htmx-settling") ||
+      !el.isConnected;
+  }
+  function press(el, action, tries) {
+    tries = tries || 0;
+    if (el && settling(el) && tries < 40) {
+      setTimeout(function () { press(current(), action, tries + 1); }, 25);
+      return;
+    }
     var button = el && el.querySelector('[data-action="' + action + '"]');
     if (button) { button.click(); }
   }
@@ -170,6 +181,16 @@
     var text = event.detail.xhr.responseText || "";
     var match = text.match(/data-error>([^<]*)</);
     toast(match ? match[1] : "That did not work (" + event.detail.xhr.status + ").");
+  });
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !event.detail.target || event.detail.target.id !== "queue-tabs") { return; }
+    var incoming = fragment.matches && fragment.matches("[data-generated]") ? fragment
+      : fragment.querySelector && fragment.querySelector("[data-generated]");
+    var shown = BigInt(event.detail.target.dataset.generated || "0");
+    if (incoming && BigInt(incoming.dataset.generated || "0") < shown) {
+      event.detail.shouldSwap = false;  // older counts than those on the page
+    }
   });
   document.body.addEventListener("htmx:oobAfterSwap", function () {
     var empty = document.getElementById("empty-queue");
