@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = Path(tempfile.mkdtemp(prefix="parley-bench-moderation-"))
     env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_ENGINE": "off",
-           "PARLEY_RATELIMIT_ENABLED": "0", "DJANGO_SETTINGS_MODULE": "parley.settings"}
+           "PARLEY_RATELIMIT_ENABLED": "0", "DJANGO_SETTINGS_MODULE": "parley.settings",
+           # Rejection e-mails are sent (in process) as in the demo, but not printed.
+           "PARLEY_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     os.environ.update(env)

@@ -41,7 +41,7 @@ def rejection_email(comment: Comment) -> tuple[str, str, str] | None:
     body = (
         f"Your comment was not published. {reasons}\n\n"
         f"What you wrote:\n{comment.text}\n\n"
-        f"The site's comment rules: {comment.story.url}\n"
+        f"The story: {comment.story.url}\n"
     )
     return subject, body, comment.author_email
 
