@@ -38,6 +38,11 @@ def test_login_page_signs_in(client, moderator):
     assert page.status_code == 200
     response = client.post("/accounts/login/", {"username": "mod", "password": "pw-secret-123"})
     assert response.status_code == 302 and response["Location"] == "/moderate/"
+    make_user("reader")
+    reader = Client().post("/accounts/login/", {"username": "reader", "password": "pw-secret-123"})
+    assert reader.status_code == 302 and reader["Location"] == "/"
+    wrong = Client().post("/accounts/login/", {"username": "mod", "password": "nope"})
+    assert wrong.status_code == 200 and b"did not match" in wrong.content
 
 
 def test_actions_need_csrf(moderator, story, make_comment):

@@ -23,8 +23,7 @@ urlpatterns = [
     path("moderate/sites/<slug:site_slug>/webhooks/", views.add_webhook, name="add_webhook"),
     path("moderate/webhooks/<int:endpoint_id>/toggle/", views.toggle_webhook,
          name="toggle_webhook"),
-    path("accounts/login/",
-         auth_views.LoginView.as_view(template_name="moderation/login.html"), name="login"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sso/", views.sso_login, name="sso_login"),
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -470,3 +471,15 @@ def sso_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return HttpResponseRedirect(target)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page; without ``next``, moderators go to their queues, readers home."""
+
+    template_name = "moderation/login.html"
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self) -> str:
+        if moderated_sites(self.request.user).exists():
+            return reverse("moderation:queue")
+        return "/"
