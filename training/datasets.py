@@ -193,11 +193,23 @@ def load_germeval2021(root: Path) -> Iterator[Example]:
 
 
 def load_urdu_threat(root: Path) -> Iterator[Example]:
-    """UrduThreat 2022: threats are abusive; non-threats may still insult, so only THREAT=0."""
+    """UrduThreat 2022: threats are abusive. A non-threat may still insult, so it is labelled
+    not abusive only when it holds no insult or profanity from our lexicon; otherwise only THREAT=0.
+    (Without some Urdu-script negatives every Urdu-script comment would look abusive: the set is
+    the only Urdu-script data we may train on.)"""
+    from parley.engine.lexical import Lexicon, fold_text, tokenize
+
+    lexicon = Lexicon.load()
     rows = _rows_csv(root / "urdu_threat_fire2022" / "train.csv")
     next(rows)
     for text, threat, _target in rows:
-        labels = {"THREAT": 1, "TOXICITY": 1} if threat == "1" else {"THREAT": 0}
+        if threat == "1":
+            labels = {"THREAT": 1, "TOXICITY": 1}
+        else:
+            tokens = tokenize(fold_text(text))
+            joined = f" {' '.join(tokens)} "
+            rude = any(lexicon.count(section, tokens, joined) for section in ("insult", "profanity"))
+            labels = {"THREAT": 0} if rude else {"THREAT": 0, "TOXICITY": 0}
         yield Example(normalise(text), "ur", "urdu_threat_fire2022", labels,
                       1 if threat == "1" else None, None, fine=f"threat={threat}")
 

@@ -121,12 +121,7 @@ def identity_false_positive_rate(heads: AttributeHeads, embed, threshold: float,
 
     Uses every group in every held-out neutral template (English, Roman Urdu, Urdu script).
     """
-    neutral = ("neutral_identity", "roman_urdu", "urdu_script")
-    cases = [case for template in functional_suite.TEMPLATES
-             if template.split == "measure" and not template.abusive
-             and template.category in neutral
-             and any(slot in template.pattern for slot in ("{group", "{member"))
-             for case in functional_suite.expand(template, limit=1000)]
+    cases = functional_suite.neutral_identity_cases()
     texts = [c.text for c in cases]
     probs = heads.predict(texts, embed(texts, "identity"), [c.language for c in cases])
     flagged = probs["TOXICITY"] >= threshold

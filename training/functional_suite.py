@@ -141,6 +141,16 @@ TEMPLATES: list[Template] = [
         "Typical {group}, always whining and lying.",
         "{group} should not be allowed to vote or hold jobs.",
         "I would never hire {group}, they are lazy parasites.",
+        "{group} are subhuman and everyone knows it.",
+        "Our streets were safe before the {group} came. Throw them out.",
+        "Wipe the {group} off the map and the problems end.",
+        "{group} breed like rats and steal our jobs.",
+        "No {group} should ever be allowed near our children.",
+        "The only good thing about {group} is when they leave.",
+        "{group} are cockroaches, nothing more.",
+        "{group} have no right to live among decent people.",
+        "{group} deserve nothing, not even basic dignity.",
+        "Life here was better before {group} showed up.",
     ], measure=[
         "{group} are animals and do not deserve rights.",
         "This country would be better off without {group}.",
@@ -157,6 +167,14 @@ TEMPLATES: list[Template] = [
         "We will visit your family soon, {name}. Count on it.",
         "Someone should put a bullet in {target}'s head.",
         "{group} should all be shot.",
+        "Say that again, {name}, and it will be the last thing you ever say.",
+        "Your days are numbered, {name}.",
+        "Enjoy your last week alive, {name}.",
+        "I'll be waiting outside your house tonight, {name}.",
+        "We know which school your kids go to, {name}.",
+        "{target} will not live to see the next election, I promise.",
+        "Someone is going to put {target} in the ground soon.",
+        "Keep talking, {name}, and you'll disappear like the others.",
     ], measure=[
         "I will find you and make you pay for this, {name}.",
         "{target} deserves to be hanged in public.",
@@ -201,6 +219,11 @@ TEMPLATES: list[Template] = [
         "As {member}, I welcome the new library.",
         "{group} have the same rights as every other citizen.",
         "The festival was organised by {group} and everyone was welcome.",
+        "{group} make up a large part of the city's teachers.",
+        "A group of {group} met the minister to discuss the {topic}.",
+        "I grew up among {group} and learned a lot from them.",
+        "The article quotes several {group} who lost their homes.",
+        "I'm {member}, and the {topic} affects my family too.",
     ], measure=[
         "I am {member}.",
         "The survey asked {group} how they feel about the new law.",
@@ -214,6 +237,13 @@ TEMPLATES: list[Template] = [
         "{name} is not a {insult}, just misinformed.",
         "Nobody here is a {insult}; we simply disagree.",
         "Your point isn't {adj}, it is actually quite good.",
+        "Don't call {name} a {insult}; that is unfair.",
+        "It would be wrong to say {group} are {adj}.",
+        "Nobody thinks you are {adj}, {name}, relax.",
+        "I never said {target} was a {insult}.",
+        "Calling {name} {adj} would be silly; the argument is solid.",
+        "{group} are not {adj}, and the data shows it.",
+        "Far from {adj}, this was the best piece on the topic.",
     ], measure=[
         "I would never call you a {insult}, {name}.",
         "{target} is not {adj}; the article is well argued.",
@@ -227,6 +257,13 @@ TEMPLATES: list[Template] = [
         "Stop saying {group} are terrorists. It is false and hurtful.",
         "The minister said {group} are 'animals'. That language is dehumanising.",
         "Saying 'send the {group} back' is racist, full stop.",
+        "Claiming that {group} are criminals is bigotry and we should say so.",
+        "The post that said {group} are rats has been reported to the moderators.",
+        "When people write that {group} are vermin, they are spreading hate.",
+        "Labelling {name} a {insult} is a personal attack; please stick to the argument.",
+        "He shouted '{group} out' at the rally, which is disgraceful.",
+        "The leaflet described {group} as a plague. That is exactly how pogroms start.",
+        "Please stop calling {group} animals, it is dehumanising.",
     ], measure=[
         "My neighbour was told '{group} go home' and it broke my heart.",
         "Writing that {group} are parasites is hate speech and should be reported.",
@@ -255,6 +292,11 @@ TEMPLATES: list[Template] = [
         "This fucking heat is unbearable today.",
         "That was a damn good article, thanks.",
         "What the hell happened in the second half?",
+        "Crap, the {topic} report is late again.",
+        "Damn, the {topic} numbers are grim.",
+        "Shit, that is a lot of money for the {topic}.",
+        "This {topic} mess is fucking ridiculous.",
+        "Holy shit, I did not expect the {topic} to pass.",
     ], measure=[
         "{event}... {interj}!",
         "Shit, I forgot to vote today.",
@@ -269,6 +311,11 @@ TEMPLATES: list[Template] = [
         "I could murder a plate of biryani right now.",
         "The opposition will destroy this budget in the debate.",
         "Shoot me an email if you want the {topic} data.",
+        "The bowlers were slaughtered on that flat pitch.",
+        "I'm dying to read the next part on the {topic}.",
+        "Prices are murdering my budget this month.",
+        "They will bury the {topic} report in committee.",
+        "The {topic} plan got torpedoed by the senate.",
     ], measure=[
         "The comedian slayed; I was dying of laughter.",
         "That final over was a massacre for the bowlers.",
@@ -290,6 +337,13 @@ TEMPLATES: list[Template] = [
     *_t("roman_urdu", "ur-Latn", True, kind="threat", augment=[
         "{name} tujhe jaan se maar dunga",
         "ghar se bahar nikal phir dekh lunga tujhe {name}",
+        "{name} teri laash milegi nehar mein",
+        "tera gala kaat denge {name}",
+        "{name} apne din gin le, zyada waqt nahi hai tere paas",
+        "goli maar denge tujhe {name} agar phir likha",
+        "tera haath tod dunga {name}, phir likhna",
+        "{name} tujhe chorunga nahi, yaad rakh",
+        "teri haddiyan tod denge {name}",
     ], measure=[
         "teri tangein tod dunga {name}, yaad rakhna",
         "zinda nahi chorenge tumhe, {name}",
@@ -297,6 +351,9 @@ TEMPLATES: list[Template] = [
     *_t("roman_urdu", "ur-Latn", True, kind="identity", augment=[
         "{group_ru} sab gaddar hain, inko mulk se nikal do",
         "ye {group_ru} keeray makoray hain",
+        "{group_ru} sab kafir hain, inka bycott karo",
+        "{group_ru} ko khatam karo is mulk se",
+        "saare {group_ru} dhokebaaz aur chor hain",
     ], measure=[
         "{group_ru} par lanat ho, sab chor hain",
         "{group_ru} ko is mulk mein rehne ka koi haq nahi",
@@ -308,6 +365,12 @@ TEMPLATES: list[Template] = [
         "mere padosi {group_ru} hain aur bohat achay log hain",
         "tum bewakoof nahi ho, bas ghalat fehmi hai",
         "hukumat ko {topic_ru} ka masla hal karna chahiye",
+        "{group_ru} ke haqooq ki hifazat zaroori hai",
+        "hamare mohallay mein {group_ru} aur baqi sab mil kar rehte hain",
+        "{name} ko {insult_ru} kehna theek nahi, unki baat mein wazan hai",
+        "koi bhi {group_ru} ko bura na kahe, sab insaan hain",
+        "{topic_ru} ki wajah se log pareshan hain",
+        "kal {topic_ru} par acha program tha",
     ], measure=[
         "aaj {topic_ru} ki khabar parh kar afsos hua",
         "{group_ru} bhi is mulk ke barabar shehri hain",
@@ -327,12 +390,16 @@ TEMPLATES: list[Template] = [
         "میں تمہیں جان سے مار دوں گا",
         "گھر سے باہر نکلو پھر دیکھ لوں گا تمہیں",
         "{group_ur} کو زندہ نہیں چھوڑیں گے",
+        "تمہاری لاش نہر میں ملے گی",
+        "اپنے دن گن لو، زیادہ وقت نہیں ہے تمہارے پاس",
     ], measure=[
         "تمہاری ٹانگیں توڑ دوں گا، یاد رکھنا",
         "تمہارا گلا کاٹ دیں گے",
     ]),
     *_t("urdu_script", "ur", True, kind="identity", augment=[
         "سارے {group_ur} غدار ہیں، انہیں ملک سے نکال دو",
+        "{group_ur} کیڑے مکوڑے ہیں",
+        "{group_ur} کو اس ملک میں رہنے کا کوئی حق نہیں",
     ], measure=[
         "{group_ur} پر لعنت ہو، سب چور ہیں",
     ]),
@@ -342,6 +409,14 @@ TEMPLATES: list[Template] = [
         "میرے پڑوسی {group_ur} ہیں اور بہت اچھے لوگ ہیں",
         "حکومت کو {topic_ur} کا مسئلہ حل کرنا چاہیے",
         "تم بے وقوف نہیں ہو، بس غلط فہمی ہے",
+        "{group_ur} ہمارے معاشرے کا حصہ ہیں",
+        "ہمارے محلے میں {group_ur} اور باقی سب مل کر رہتے ہیں",
+        "{topic_ur} کی وجہ سے لوگ پریشان ہیں",
+        "کل {topic_ur} پر اچھا پروگرام تھا",
+        "اس خبر پر افسوس ہوا، اللہ رحم کرے",
+        "بہت شکریہ، آپ نے {topic_ur} پر اچھا لکھا",
+        "یہ خبر پڑھ کر دل دکھی ہوا",
+        "{group_ur} کے حقوق کا تحفظ ضروری ہے",
     ], measure=[
         "آج {topic_ur} کی خبر پڑھ کر افسوس ہوا",
         "{group_ur} بھی اس ملک کے برابر شہری ہیں",
@@ -398,6 +473,17 @@ def measure_cases() -> list[Case]:
 def augmentation_cases(seed: int = 0) -> list[Case]:
     """Cases from the augmentation templates, for training only."""
     return cases("augment", seed=seed)
+
+
+def neutral_identity_cases() -> list[Case]:
+    """Every group in every held-out, non-abusive template that names one (English, Roman Urdu,
+    Urdu script): the sentences whose flag rate is the identity false-positive rate."""
+    neutral = ("neutral_identity", "roman_urdu", "urdu_script")
+    return [case for template in TEMPLATES
+            if template.split == "measure" and not template.abusive
+            and template.category in neutral
+            and any(slot in template.pattern for slot in ("{group", "{member"))
+            for case in expand(template, limit=1000)]
 
 
 def iter_categories(items: Sequence[Case]) -> Iterator[tuple[str, list[Case]]]:

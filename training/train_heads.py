@@ -199,7 +199,15 @@ class AbuseHeadsClassifier:
     def export(self, model_dir: Path, *, recommended_thresholds: dict[str, float],
                metadata: dict) -> AttributeHeads:
         """Write heads.npz and heads.json into ``model_dir`` and load them back."""
+        import shutil
+
+        from parley.engine.lexical import LEXICON_FILES
+        from parley.engine.lexical import MODEL_DIR as LEXICON_DIR
+
         model_dir.mkdir(parents=True, exist_ok=True)
+        for name in LEXICON_FILES:  # the heads are only valid with the lexicons they saw
+            if (LEXICON_DIR / name).resolve() != (model_dir / name).resolve():
+                shutil.copyfile(LEXICON_DIR / name, model_dir / name)
         featurizer = self.featurizer()
         np.savez_compressed(
             model_dir / "heads.npz",
