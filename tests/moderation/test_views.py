@@ -310,3 +310,9 @@ def test_webhooks_are_managed_by_site_admins(mod_client, site, other_site):
     assert client.post(f"/moderate/webhooks/{foreign.pk}/toggle/", {"active": "0"}
                        ).status_code == 404
     assert AuditEntry.objects.filter(reason="webhook").count() == 2
+
+
+def test_sign_out_goes_back_to_sign_in(mod_client):
+    response = mod_client.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert mod_client.get("/moderate/").status_code == 302

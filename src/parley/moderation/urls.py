@@ -24,6 +24,7 @@ urlpatterns = [
     path("moderate/webhooks/<int:endpoint_id>/toggle/", views.toggle_webhook,
          name="toggle_webhook"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/accounts/login/"),
+         name="logout"),
     path("accounts/sso/", views.sso_login, name="sso_login"),
 ]
