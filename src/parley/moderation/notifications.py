@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parley.comments.models import Comment, CommentStatus, Site
 from parley.moderation.models import SiteMembership
@@ -24,11 +25,11 @@ def reply_email(reply: Comment) -> tuple[str, str, str] | None:
     if reply.author_email and reply.author_email.lower() == parent.author_email.lower():
         return None  # replying to yourself
     story = reply.story
-    subject = f"{reply.author_name} replied to your comment on “{story.title}”"
-    body = (
-        f"{reply.author_name} replied to your comment:\n\n{reply.text}\n\n"
-        f"Read the conversation: {story.url}#comment-{reply.pk}\n"
-    )
+    subject = _("%(name)s replied to your comment on “%(title)s”") % {
+        "name": reply.author_name, "title": story.title}
+    body = _("%(name)s replied to your comment:\n\n%(text)s\n\nRead the conversation: "
+             "%(url)s\n") % {"name": reply.author_name, "text": reply.text,
+                             "url": f"{story.url}#comment-{reply.pk}"}
     return subject, body, parent.author_email
 
 
@@ -36,13 +37,11 @@ def rejection_email(comment: Comment) -> tuple[str, str, str] | None:
     """Return (subject, body, recipient) telling a commenter their comment was not published."""
     if not comment.author_email or comment.status != CommentStatus.REJECTED:
         return None
-    reasons = " ".join(comment.public_reasons or []) or "It did not meet the site's rules."
-    subject = f"Your comment on “{comment.story.title}” was not published"
-    body = (
-        f"Your comment was not published. {reasons}\n\n"
-        f"What you wrote:\n{comment.text}\n\n"
-        f"The story: {comment.story.url}\n"
-    )
+    reasons = " ".join(comment.public_reasons or []) or _("It did not meet the site's rules.")
+    subject = _("Your comment on “%(title)s” was not published") % {"title": comment.story.title}
+    body = _("Your comment was not published. %(reasons)s\n\nWhat you wrote:\n%(text)s\n\n"
+             "The story: %(url)s\n") % {"reasons": reasons, "text": comment.text,
+                                         "url": comment.story.url}
     return subject, body, comment.author_email
 
 

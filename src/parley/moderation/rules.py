@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parley.comments.models import Site, Story
 from parley.moderation.models import AuthorRestriction, RestrictionKind
@@ -142,11 +143,11 @@ def check_site_rules(*, story: Story, text: str, author_user: Any = None, author
     )
     if RestrictionKind.BAN in restrictions:
         return RuleVerdict("rejected", ["the author is banned on this site"],
-                           ["You cannot comment on this site."])
+                           [_("You cannot comment on this site.")])
     word = find_word(text, config.banned_words)
     if word is not None:
         return RuleVerdict("rejected", [f"contains a banned word ({word!r})"],
-                           ["Your comment contains language this site does not allow."])
+                           [_("Your comment contains language this site does not allow.")])
     held: list[str] = []
     if RestrictionKind.PREMODERATE in restrictions:
         held.append("the author is pre-moderated")
@@ -159,6 +160,6 @@ def check_site_rules(*, story: Story, text: str, author_user: Any = None, author
         held.append("contains a link")
     if held:
         return RuleVerdict(
-            "pending", held, ["Your comment will appear once a moderator has read it."]
+            "pending", held, [_("Your comment will appear once a moderator has read it.")]
         )
     return None

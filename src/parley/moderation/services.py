@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parley.comments.errors import BadRequest, InvalidInput
 from parley.comments.models import Comment, CommentStatus, Report, Site, Story
@@ -41,10 +42,10 @@ MAX_NOTE_CHARS = 1000
 MAX_BULK = 200
 # What a commenter may read about a moderator's rejection (never the note).
 PUBLIC_REJECTION = {
-    RejectReason.ABUSIVE: "A moderator found this comment abusive.",
-    RejectReason.OFF_TOPIC: "A moderator found this comment off-topic.",
-    RejectReason.SPAM: "A moderator found this comment to be spam.",
-    RejectReason.OTHER: "A moderator did not publish this comment.",
+    RejectReason.ABUSIVE: _("A moderator found this comment abusive."),
+    RejectReason.OFF_TOPIC: _("A moderator found this comment off-topic."),
+    RejectReason.SPAM: _("A moderator found this comment to be spam."),
+    RejectReason.OTHER: _("A moderator did not publish this comment."),
 }
 UNDOABLE = {
     AuditAction.APPROVE, AuditAction.REJECT, AuditAction.FEATURE, AuditAction.UNFEATURE,
@@ -177,7 +178,7 @@ def _reject(comment: Comment, *, acting_user: Any, reason: str, note: str = "",
         _set_status(comment, CommentStatus.REJECTED)
         events.comment_decided(comment)
     comment.is_featured = False
-    comment.public_reasons = [PUBLIC_REJECTION[RejectReason(reason)]]
+    comment.public_reasons = [str(PUBLIC_REJECTION[RejectReason(reason)])]
     record.hidden_by_reports = False
     decision = _record_decision(comment=comment, record=record, label=DecisionLabel.REJECTED,
                                 acting_user=acting_user, reason=reason, note=note)
