@@ -88,6 +88,22 @@ def test_pending_alert_once_per_period(site, story, moderator, make_comment):
     assert alert_waiting_pending() == 0  # already alerted in this period
 
 
+def test_posting_also_checks_for_a_waiting_queue_once_a_minute(site, story, moderator,
+                                                             make_comment):
+    from django.core.cache import cache
+
+    site.moderation_settings = {"pending_alert_minutes": 5, "premoderate_all": True}
+    site.save()
+    story.refresh_from_db()
+    old = make_comment(story)
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    post(story, "A new held comment", "Fay")
+    assert [m.to for m in mail.outbox] == [["mod@example.com"]]
+    cache.delete(f"parley:pending-alert:{site.pk}")
+    post(story, "Another one", "Gus", ip="10.0.0.2")
+    assert len(mail.outbox) == 1  # the next scan waits a minute
+
+
 class Receiver(http.server.BaseHTTPRequestHandler):
     """Records webhook requests; answers with the next queued status (200 when none)."""
 

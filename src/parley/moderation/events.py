@@ -7,6 +7,7 @@ Celery (eager in the demo), and nothing is sent for a change that was rolled bac
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 
 from parley.comments.models import Comment, CommentStatus
@@ -21,10 +22,19 @@ def connect_signals() -> None:
                            dispatch_uid="parley.moderation.events.on_comment_posted")
 
 
+ALERT_SCAN_EVERY_S = 60
+
+
 def on_comment_posted(sender: type, comment: Comment, status: str, **kwargs: object) -> None:
     """A new comment was written (and committed)."""
+    from parley.moderation import tasks
+
     emit(comment, WebhookEvent.CREATED)
     _after_status(comment)
+    # Without a beat scheduler (the eager demo), new posts also look for a Pending queue that
+    # waits too long: at most once a minute (the cache key is shared when Redis is used).
+    if cache.add("parley:pending-alert-scan", 1, ALERT_SCAN_EVERY_S):
+        tasks.alert_waiting_pending.delay()
 
 
 def comment_decided(comment: Comment) -> None:
