@@ -12,7 +12,7 @@ from django.db import transaction
 
 from parley.comments.models import Comment, CommentStatus
 from parley.moderation import notifications, webhooks
-from parley.moderation.models import WebhookDelivery, WebhookEvent
+from parley.moderation.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 def connect_signals() -> None:
@@ -29,8 +29,9 @@ def on_comment_posted(sender: type, comment: Comment, status: str, **kwargs: obj
     """A new comment was written (and committed)."""
     from parley.moderation import tasks
 
-    emit(comment, WebhookEvent.CREATED)
-    _after_status(comment)
+    endpoints = webhooks.active_endpoints(comment.story.site_id)  # one query for both events
+    emit(comment, WebhookEvent.CREATED, endpoints=endpoints)
+    _after_status(comment, endpoints=endpoints)
     # Without a beat scheduler (the eager demo), new posts also look for a Pending queue that
     # waits too long: at most once a minute (the cache key is shared when Redis is used).
     if cache.add("parley:pending-alert-scan", 1, ALERT_SCAN_EVERY_S):
@@ -49,14 +50,14 @@ def _after_decision(comment_id: int) -> None:
         _after_status(comment)
 
 
-def _after_status(comment: Comment) -> None:
+def _after_status(comment: Comment, endpoints: list[WebhookEndpoint] | None = None) -> None:
     from parley.moderation import tasks
 
     if comment.status == CommentStatus.PUBLISHED:
-        emit(comment, WebhookEvent.PUBLISHED)
+        emit(comment, WebhookEvent.PUBLISHED, endpoints=endpoints)
         email = notifications.reply_email(comment)
     elif comment.status == CommentStatus.REJECTED:
-        emit(comment, WebhookEvent.REJECTED)
+        emit(comment, WebhookEvent.REJECTED, endpoints=endpoints)
         email = notifications.rejection_email(comment)
     else:
         email = None
@@ -65,11 +66,14 @@ def _after_status(comment: Comment) -> None:
         tasks.send_email.delay(subject, body, [recipient])
 
 
-def emit(comment: Comment, event: str) -> list[int]:
+def emit(comment: Comment, event: str,
+         endpoints: list[WebhookEndpoint] | None = None) -> list[int]:
     """Queue the event for every endpoint of the comment's site that subscribed to it."""
     from parley.moderation import tasks
 
-    endpoints = webhooks.endpoints_for(comment.story.site_id, event)
+    if endpoints is None:
+        endpoints = webhooks.active_endpoints(comment.story.site_id)
+    endpoints = [e for e in endpoints if event in (e.events or [])]
     if not endpoints:
         return []
     payload = webhooks.comment_payload(event, comment)
