@@ -2,7 +2,8 @@
 
 Every Parley-specific setting is prefixed ``PARLEY_`` and documented in docs/configuration.md.
 The defaults give a working single-machine site on SQLite (WAL) with a local-memory cache and
-Celery running eagerly in process; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
+Celery running eagerly in process; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL
+and Redis.
 """
 
 from __future__ import annotations
