@@ -316,3 +316,23 @@ def test_sign_out_goes_back_to_sign_in(mod_client):
     response = mod_client.post("/accounts/logout/")
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
     assert mod_client.get("/moderate/").status_code == 302
+
+
+def test_items_show_the_authors_restrictions_and_toggle_premoderation(mod_client, moderator,
+                                                                      story, make_comment):
+    from parley.moderation import services
+
+    first = make_comment(story, email="pat@example.com", author="Pat")
+    second = make_comment(story, email="PAT@example.com", author="Pat again")
+    other = make_comment(story, email="sam@example.com", author="Sam")
+    services.set_author_premoderation(comment=first, acting_user=moderator)
+    html = mod_client.get("/moderate/").content.decode()
+    for comment in (first, second):
+        block = html.split(f'id="item-{comment.pk}"')[1].split("</article>")[0]
+        assert 'data-restriction="premoderate"' in block and "Stop pre-moderating" in block
+    other_block = html.split(f'id="item-{other.pk}"')[1].split("</article>")[0]
+    assert "data-restriction" not in other_block
+    response = mod_client.post(f"/moderate/comments/{second.pk}/premoderate/", {"enabled": "0"},
+                               **HX)
+    assert b"no longer pre-moderated" in response.content
+    assert b'data-restriction="premoderate"' not in response.content

@@ -208,6 +208,8 @@ class AuthorHistory:
     pending: int = 0
     rejected: int = 0
     recent: list[Comment] = field(default_factory=list)
+    # Restrictions in force on the comment's site matching this author: "ban", "premoderate".
+    restrictions: frozenset[str] = frozenset()
 
 
 def author_key(*, user_id: int | None, email: str, ip_hash: str, name: str) -> str:
@@ -253,6 +255,7 @@ def attach_author_histories(page: list[Comment]) -> None:
             ip_hash=other.author_ip_hash, name=other.author_name))
         if len(histories[key].recent) < RECENT_PER_AUTHOR + 1:
             histories[key].recent.append(other)
+    restrictions = _active_restrictions(page)
     for comment in page:
         key = (comment.story.site_id, author_key(
             user_id=comment.author_user_id, email=comment.author_email,
@@ -261,7 +264,43 @@ def attach_author_histories(page: list[Comment]) -> None:
         comment.author_history = AuthorHistory(
             published=history.published, pending=history.pending, rejected=history.rejected,
             recent=[c for c in history.recent if c.pk != comment.pk][:RECENT_PER_AUTHOR],
+            restrictions=_restrictions_of(comment, restrictions),
         )
+
+
+def _active_restrictions(page: list[Comment]) -> list[Any]:
+    """One query: the restrictions in force that match any author on the page."""
+    from django.utils import timezone
+
+    from parley.moderation.models import AuthorRestriction
+
+    who = Q(pk__in=[])
+    user_ids = {c.author_user_id for c in page if c.author_user_id}
+    emails = {c.author_email.strip().lower() for c in page if c.author_email.strip()}
+    hashes = {c.author_ip_hash for c in page if c.author_ip_hash}
+    if user_ids:
+        who |= Q(user_id__in=user_ids)
+    if emails:
+        who |= Q(email__in=emails)
+    if hashes:
+        who |= Q(ip_hash__in=hashes)
+    return list(
+        AuthorRestriction.objects.filter(who, site_id__in={c.story.site_id for c in page},
+                                         lifted_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .values("site_id", "kind", "user_id", "email", "ip_hash")
+    )
+
+
+def _restrictions_of(comment: Comment, restrictions: list[dict[str, Any]]) -> frozenset[str]:
+    email = comment.author_email.strip().lower()
+    return frozenset(
+        r["kind"] for r in restrictions
+        if r["site_id"] == comment.story.site_id and (
+            (comment.author_user_id and r["user_id"] == comment.author_user_id)
+            or (email and r["email"] == email)
+            or (comment.author_ip_hash and r["ip_hash"] == comment.author_ip_hash))
+    )
 
 
 def audit_entries(*, sites: QuerySet[Site] | list[Site], action: str = "",
