@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parley.comments.errors import BadRequest, InvalidInput
+from parley.comments.errors import BadRequest, InvalidInput, NotFound
 from parley.comments.models import Comment, CommentStatus, Report, Site, Story
 from parley.moderation import events
 from parley.moderation.models import (
@@ -354,8 +354,6 @@ def _bulk_comments(comment_ids: Iterable[int], acting_user: Any) -> list[Comment
         .filter(pk__in=ids, story__site__in=moderated_sites(acting_user)).order_by("id")
     )
     if len(comments) != len(ids):
-        from parley.comments.errors import NotFound
-
         raise NotFound("Some of the selected comments do not exist.")
     return comments
 

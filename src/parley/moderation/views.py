@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from parley.comments.errors import Forbidden, InvalidInput, ParleyError
+from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError
 from parley.comments.models import Comment, Site, Story
 from parley.moderation import services
 from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm, WebhookForm
@@ -350,7 +350,6 @@ def add_webhook(request: HttpRequest, site_slug: str) -> HttpResponse:
 @handles_errors
 def toggle_webhook(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     """Pause or resume a webhook endpoint (site admins)."""
-    from parley.comments.errors import NotFound
     from parley.moderation.models import WebhookEndpoint
 
     endpoint = WebhookEndpoint.objects.select_related("site").filter(
@@ -372,8 +371,6 @@ def story_settings(request: HttpRequest, story_id: int) -> HttpResponse:
         pk=story_id, site__in=moderated_sites(request.user)
     ).first()
     if story is None:
-        from parley.comments.errors import NotFound
-
         raise NotFound("No such story.")
     form = StorySettingsForm(request.POST)
     if not form.is_valid():
@@ -459,8 +456,6 @@ def sso_login(request: HttpRequest) -> HttpResponse:
 
     site = Site.objects.filter(slug=request.GET.get("site", "")).first()
     if site is None:
-        from parley.comments.errors import NotFound
-
         raise NotFound("No such site.")
     token = request.GET.get("token", "")
     if not token:
