@@ -18,6 +18,7 @@ install: $(BIN)/parley
 demo: install
 	$(BIN)/parley migrate --noinput
 	$(BIN)/parley seed_demo
+	$(BIN)/parley seed_moderation_demo
 	@echo "Parley is serving on http://$(HOST):$(PORT)/ (the seed article: http://$(HOST):$(PORT)/stories/pakistan-us-agree-on-joint-raids-wsj/)"
 	$(BIN)/gunicorn parley.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
