@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from parley.engine.heads import ABUSE_DECIDING
 from training import datasets, functional_suite
 from training.datasets import MEASURE_ONLY, TRAINABLE, Example
 from training.evaluate import (
@@ -28,7 +29,7 @@ from training.evaluate import (
 )
 from training.train_heads import MODEL_DIR, AbuseHeadsClassifier, examples_from_cases
 
-THRESHOLD_SETS = ("olid", "ruhsold", "germeval2018", "germeval2021")
+THRESHOLD_SETS = ("olid", "ruhsold", "germeval2018", "germeval2021", "urdu_threat_fire2022")
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -64,21 +65,37 @@ def _load_sets(names: Sequence[str], data: Path | None) -> dict[str, list[Exampl
     return {name: datasets.load_limited(name, data) for name in tqdm(names, desc="loading data")}
 
 
-def choose_threshold(examples: Sequence[Example], probs: np.ndarray) -> float:
-    """The TOXICITY cut that maximises the mean abusive macro-F1 over the threshold sets,
-    chosen on the calibration split (never on dev)."""
-    best, best_score = 0.5, -1.0
-    for threshold in np.arange(0.20, 0.81, 0.01):
-        scores = []
-        for name in THRESHOLD_SETS:
-            rows = [i for i, e in enumerate(examples) if e.source == name and e.abusive is not None]
-            if rows and len({examples[i].abusive for i in rows}) == 2:
-                scores.append(macro_f1([examples[i].abusive for i in rows],
-                                       probs[rows] >= threshold))
-        score = float(np.mean(scores)) if scores else 0.0
-        if score > best_score + 1e-9:
-            best, best_score = float(round(threshold, 2)), score
-    return best
+def _mean_abusive_f1(examples: Sequence[Example], flagged: np.ndarray) -> float:
+    scores = []
+    for name in THRESHOLD_SETS:
+        rows = [i for i, e in enumerate(examples) if e.source == name and e.abusive is not None]
+        if rows and len({examples[i].abusive for i in rows}) == 2:
+            scores.append(macro_f1([examples[i].abusive for i in rows], flagged[rows]))
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def choose_thresholds(examples: Sequence[Example],
+                      probs: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per-attribute cuts for the abusive rule (any abuse-deciding attribute at or above its
+    cut), maximising the mean abusive macro-F1 over the threshold sets of the calibration split
+    (never dev): first TOXICITY alone, then each other attribute in turn, which may also stay
+    off (1.0). Ties keep the higher, more conservative cut."""
+    thresholds = dict.fromkeys(ABUSE_DECIDING, 1.0)
+
+    def flagged(cuts: dict[str, float]) -> np.ndarray:
+        return np.any([probs[name] >= cuts[name] for name in ABUSE_DECIDING], axis=0)
+
+    grids = {"TOXICITY": np.arange(20, 81) / 100}
+    for name in ABUSE_DECIDING[1:]:
+        grids[name] = np.arange(50, 101, 5) / 100
+    for name in ("TOXICITY", "THREAT", "IDENTITY_ATTACK", "SEVERE_TOXICITY", "INSULT"):
+        best, best_score = thresholds[name], -1.0
+        for cut in sorted(grids[name], reverse=True):
+            score = _mean_abusive_f1(examples, flagged({**thresholds, name: float(cut)}))
+            if score > best_score + 1e-9:
+                best, best_score = float(round(cut, 2)), score
+        thresholds[name] = best
+    return thresholds
 
 
 def run_training(sets: dict[str, list[Example]], embed, model_dir: Path, *,
@@ -108,14 +125,14 @@ def run_training(sets: dict[str, list[Example]], embed, model_dir: Path, *,
     heads = classifier.export(model_dir, recommended_thresholds={"abusive": 0.5},
                               metadata=metadata or {})
     calibration_embeddings = calibration_features.embeddings
-    probs = score_examples(heads, calibration, calibration_embeddings)["TOXICITY"]
-    threshold = choose_threshold(calibration, probs)
+    probs = score_examples(heads, calibration, calibration_embeddings)
+    thresholds = choose_thresholds(calibration, probs)
     heads = classifier.export(
-        model_dir, recommended_thresholds={"abusive": threshold, "profanity": 0.5,
-                                           "threat": 0.5, "identity_attack": 0.5},
+        model_dir, recommended_thresholds={"abusive": thresholds["TOXICITY"], **thresholds,
+                                           "PROFANITY": 0.5},
         metadata={**(metadata or {}), "train_seconds": round(time.monotonic() - started),
                   "train_rows": len(train), "calibration_rows": len(calibration)})
-    print(f"abusive threshold {threshold:.2f}; fitted in {time.monotonic() - started:.0f} s")
+    print(f"abusive thresholds {thresholds}; fitted in {time.monotonic() - started:.0f} s")
     return heads
 
 
@@ -124,29 +141,29 @@ def measure(heads, sets: dict[str, list[Example]], embed, *, split: str = "dev")
     from tqdm import tqdm
 
     report = Report()
-    threshold = heads.abusive_threshold
     by_language: dict[str, list[tuple[Example, float]]] = {}
     for name in tqdm(list(sets), desc=f"measuring ({split})"):
         examples = [e for e in sets[name] if e.split == split or name in MEASURE_ONLY]
         if not examples:
             continue
         probs = score_examples(heads, examples, embed([e.text for e in examples], name))
+        flagged = heads.is_abusive(probs)
         evaluate_set(report, f"{name} ({'measure-only' if name in MEASURE_ONLY else split})",
-                     examples, probs, threshold)
+                     examples, probs, flagged)
         if name in TRAINABLE:
-            for e, p in zip(examples, probs["TOXICITY"], strict=True):
-                by_language.setdefault(e.language, []).append((e, float(p)))
+            for e, p in zip(examples, flagged, strict=True):
+                by_language.setdefault(e.language, []).append((e, bool(p)))
     for language, items in sorted(by_language.items()):
         gold = [(e.abusive, p) for e, p in items if e.abusive is not None]
         if len({g for g, _ in gold}) == 2:
             report.add(f"language {language} (all trainable sets)",
                        abusive_f1=macro_f1([g for g, _ in gold],
-                                           [p >= threshold for _, p in gold]), n=len(gold))
+                                           [p for _, p in gold]), n=len(gold))
     cases = functional_suite.measure_cases()
     texts = [c.text for c in cases]
     probs = heads.predict(texts, embed(texts, "functional"), [c.language for c in cases])
-    evaluate_functional(report, cases, probs, threshold)
-    identity_false_positive_rate(heads, embed, threshold, report)
+    evaluate_functional(report, cases, probs, heads.is_abusive(probs))
+    identity_false_positive_rate(heads, embed, report)
     return report
 
 

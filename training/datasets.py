@@ -208,10 +208,11 @@ def load_urdu_threat(root: Path) -> Iterator[Example]:
         else:
             tokens = tokenize(fold_text(text))
             joined = f" {' '.join(tokens)} "
-            rude = any(lexicon.count(section, tokens, joined) for section in ("insult", "profanity"))
+            rude = any(lexicon.count(section, tokens, joined)
+                       for section in ("insult", "profanity"))
             labels = {"THREAT": 0} if rude else {"THREAT": 0, "TOXICITY": 0}
         yield Example(normalise(text), "ur", "urdu_threat_fire2022", labels,
-                      1 if threat == "1" else None, None, fine=f"threat={threat}")
+                      labels.get("TOXICITY"), None, fine=f"threat={threat}")
 
 
 def load_trac1(root: Path, part: str) -> Iterator[Example]:

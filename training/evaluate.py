@@ -1,6 +1,7 @@
 """Measure the abuse heads on our dev splits, the measure-only sets and the functional suite.
 
-"Abusive" is TOXICITY >= the recommended threshold in heads.json. Because OLID, RUHSOLD and
+"Abusive" is the rule the engine applies: any of TOXICITY, SEVERE_TOXICITY, INSULT, THREAT,
+IDENTITY_ATTACK at or above its recommended threshold in heads.json. Because OLID, RUHSOLD and
 GermEval 2018 count untargeted profanity as offensive, each is measured both ways: against the
 targeted-abuse gold (``abusive``) and against the set's own coarse label (``offensive``).
 """
@@ -70,21 +71,22 @@ def score_examples(heads: AttributeHeads, examples: Sequence[Example],
 
 
 def evaluate_set(report: Report, name: str, examples: Sequence[Example],
-                 probs: dict[str, np.ndarray], threshold: float) -> None:
-    """Abusive and offensive macro-F1 (and AUC) for one labelled set."""
+                 probs: dict[str, np.ndarray], flagged: np.ndarray) -> None:
+    """Abusive and offensive macro-F1 (and TOXICITY AUC) for one labelled set; ``flagged`` is
+    the abusive verdict per example, ``broad`` also counts profanity >= 0.5."""
     tox = probs["TOXICITY"]
-    broad = np.maximum(tox, probs["PROFANITY"])
+    broad = flagged | (probs["PROFANITY"] >= 0.5)
     abusive = [i for i, e in enumerate(examples) if e.abusive is not None]
     offensive = [i for i, e in enumerate(examples) if e.offensive is not None]
     metrics: dict[str, float] = {"n": len(examples)}
     if abusive and len({examples[i].abusive for i in abusive}) == 2:
         gold = [examples[i].abusive for i in abusive]
-        metrics["abusive_f1"] = macro_f1(gold, tox[abusive] >= threshold)
+        metrics["abusive_f1"] = macro_f1(gold, flagged[abusive])
         metrics["abusive_auc"] = roc_auc(gold, tox[abusive])
     if offensive and len({examples[i].offensive for i in offensive}) == 2:
         gold = [examples[i].offensive for i in offensive]
-        metrics["offensive_f1_tox"] = macro_f1(gold, tox[offensive] >= threshold)
-        metrics["offensive_f1_tox_or_prof"] = macro_f1(gold, broad[offensive] >= threshold)
+        metrics["offensive_f1_abusive"] = macro_f1(gold, flagged[offensive])
+        metrics["offensive_f1_abusive_or_profane"] = macro_f1(gold, broad[offensive])
     for attribute in ("THREAT", "PROFANITY", "INSULT", "IDENTITY_ATTACK"):
         labelled = [i for i, e in enumerate(examples) if attribute in e.labels]
         gold = [examples[i].labels[attribute] for i in labelled]
@@ -96,9 +98,8 @@ def evaluate_set(report: Report, name: str, examples: Sequence[Example],
 
 
 def evaluate_functional(report: Report, cases: Sequence[functional_suite.Case],
-                        probs: dict[str, np.ndarray], threshold: float) -> dict[str, float]:
-    """Accuracy on the held-out functional suite, overall and per category."""
-    predicted = probs["TOXICITY"] >= threshold
+                        probs: dict[str, np.ndarray], predicted: np.ndarray) -> dict[str, float]:
+    """Accuracy of the abusive verdicts ``predicted`` on the held-out functional suite."""
     correct = np.array([p == c.abusive for p, c in zip(predicted, cases, strict=True)])
     summary = {"functional_overall": float(correct.mean())}
     report.add("functional (held-out templates)", accuracy=correct.mean(), n=len(cases))
@@ -115,8 +116,7 @@ def evaluate_functional(report: Report, cases: Sequence[functional_suite.Case],
     return summary
 
 
-def identity_false_positive_rate(heads: AttributeHeads, embed, threshold: float,
-                                 report: Report) -> float:
+def identity_false_positive_rate(heads: AttributeHeads, embed, report: Report) -> float:
     """Share of neutral sentences naming an identity group that are flagged abusive.
 
     Uses every group in every held-out neutral template (English, Roman Urdu, Urdu script).
@@ -124,7 +124,7 @@ def identity_false_positive_rate(heads: AttributeHeads, embed, threshold: float,
     cases = functional_suite.neutral_identity_cases()
     texts = [c.text for c in cases]
     probs = heads.predict(texts, embed(texts, "identity"), [c.language for c in cases])
-    flagged = probs["TOXICITY"] >= threshold
+    flagged = heads.is_abusive(probs)
     rate = float(flagged.mean())
     report.add("neutral identity mentions flagged", rate=rate, n=len(cases))
     return rate

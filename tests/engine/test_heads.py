@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from parley.engine.heads import ATTRIBUTES, AttributeHeads
+from parley.engine.heads import ABUSE_DECIDING, ATTRIBUTES, AttributeHeads
 from parley.engine.lexical import MODEL_DIR
 from training import functional_suite
 
@@ -39,6 +39,7 @@ def score(heads, encoder, texts, languages):
 def test_version_and_attributes(heads):
     assert heads.version.startswith("heads-")
     assert 0.2 <= heads.abusive_threshold <= 0.8
+    assert set(heads.abusive_thresholds) == set(ABUSE_DECIDING)
     assert heads.lexical_weights.shape[1] == len(ATTRIBUTES)
 
 
@@ -50,7 +51,7 @@ def test_clear_abuse_and_clear_clean(heads, encoder):
              "Du bist ein erbärmlicher Vollidiot."]
     languages = ["en", "en", "ur-Latn", "ur", "de"]
     probs = score(heads, encoder, texts, languages)
-    abusive = probs["TOXICITY"] >= heads.abusive_threshold
+    abusive = heads.is_abusive(probs)
     assert abusive.tolist() == [True, False, True, True, True]
     assert probs["INSULT"][0] > 0.5 and probs["INSULT"][1] < 0.5
     assert probs["THREAT"][3] > probs["THREAT"][1]
@@ -60,7 +61,7 @@ def test_profanity_is_scored_apart_from_abuse(heads, encoder):
     texts = ["Damn, what a goal!", "Fucking hell, the power went out again."]
     probs = score(heads, encoder, texts, ["en", "en"])
     assert np.all(probs["PROFANITY"] > 0.5)
-    assert np.all(probs["TOXICITY"] < heads.abusive_threshold)
+    assert not heads.is_abusive(probs).any()
 
 
 def test_probabilities_are_probabilities(heads, encoder):
@@ -74,7 +75,7 @@ def test_probabilities_are_probabilities(heads, encoder):
 def test_held_out_functional_suite(heads, encoder):
     cases = functional_suite.measure_cases()
     probs = score(heads, encoder, [c.text for c in cases], [c.language for c in cases])
-    predicted = probs["TOXICITY"] >= heads.abusive_threshold
+    predicted = heads.is_abusive(probs)
     correct = np.array([p == c.abusive for p, c in zip(predicted, cases, strict=True)])
     measured = MEASURED["dev_metrics"]["functional (held-out templates)"]["accuracy"]
     assert correct.mean() >= measured - 0.02
@@ -88,7 +89,7 @@ def test_neutral_identity_mentions_are_rarely_flagged(heads, encoder):
     cases = functional_suite.neutral_identity_cases()
     assert len(cases) >= 100
     probs = score(heads, encoder, [c.text for c in cases], [c.language for c in cases])
-    flagged = probs["TOXICITY"] >= heads.abusive_threshold
+    flagged = heads.is_abusive(probs)
     measured = MEASURED["dev_metrics"]["neutral identity mentions flagged"]["rate"]
     assert flagged.mean() <= max(measured + 0.01, 0.02)
 

@@ -95,3 +95,19 @@ def test_lexicon_phrase_and_wildcard_entries() -> None:
     lexicon.add("demo", "idiot*")
     tokens = tokenize(fold_text("Idiots, watch your back"))
     assert lexicon.count("demo", tokens, f" {' '.join(tokens)} ") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("I would never call you a moron", True),
+        ("This is not stupid at all", True),
+        ("tum jahil nahi ho", True),
+        ("you are stupid, not smart", False),
+        ("you are a moron", False),
+    ],
+)
+def test_negation_scope(featurizer, text: str, negated: bool) -> None:
+    dense = _dense(featurizer, text)
+    assert (dense["negated_insult"] > 0) is negated
+    assert (dense["plain_insult"] > 0) is not negated

@@ -1,4 +1,4 @@
-"""Training end to end on a tiny sample the test writes itself (CI never retrains the real heads)."""
+"""Training end to end on a tiny sample the test writes itself (CI never retrains real heads)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,9 @@ def test_artifacts_are_written_small_and_loadable(trained):
     assert (model_dir / "heads.npz").stat().st_size < 2_000_000
     config = json.loads((model_dir / "heads.json").read_text())
     assert config["attributes"] == list(ATTRIBUTES)
-    assert 0.2 <= config["recommended_thresholds"]["abusive"] <= 0.8
+    thresholds = config["recommended_thresholds"]
+    assert 0.2 <= thresholds["TOXICITY"] <= 0.8
+    assert all(0.2 <= thresholds[name] <= 1.0 for name in ("THREAT", "INSULT", "IDENTITY_ATTACK"))
     assert set(config["calibration"]["TOXICITY"]) >= {"*"}
     assert AttributeHeads.load(model_dir).version == config["version"]
 

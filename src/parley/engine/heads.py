@@ -17,6 +17,8 @@ import numpy as np
 from parley.engine.lexical import MODEL_DIR, LexicalFeaturizer, Lexicon
 
 ATTRIBUTES = ("TOXICITY", "SEVERE_TOXICITY", "INSULT", "PROFANITY", "THREAT", "IDENTITY_ATTACK")
+#: The attributes that make a comment abusive (profanity alone does not).
+ABUSE_DECIDING = ("TOXICITY", "SEVERE_TOXICITY", "INSULT", "THREAT", "IDENTITY_ATTACK")
 
 
 class AttributeHeads:
@@ -68,7 +70,21 @@ class AttributeHeads:
     @property
     def abusive_threshold(self) -> float:
         """The TOXICITY probability from which we recommend calling a comment abusive."""
-        return float(self.config["recommended_thresholds"]["abusive"])
+        return self.abusive_thresholds["TOXICITY"]
+
+    @property
+    def abusive_thresholds(self) -> dict[str, float]:
+        """Recommended per-attribute cuts: a comment is abusive when any abuse-deciding
+        attribute reaches its own (chosen on the calibration split by ``parley train``)."""
+        recommended = self.config["recommended_thresholds"]
+        general = float(recommended.get("abusive", 0.5))
+        return {name: float(recommended.get(name, general)) for name in ABUSE_DECIDING}
+
+    def is_abusive(self, probabilities: dict[str, np.ndarray]) -> np.ndarray:
+        """Apply the recommended rule to :meth:`predict`'s output (the engine does the same)."""
+        thresholds = self.abusive_thresholds
+        return np.any([probabilities[name] >= thresholds[name] for name in ABUSE_DECIDING],
+                      axis=0)
 
     def decision_function(self, texts: Sequence[str], embeddings: np.ndarray,
                           languages: Sequence[str] | None = None) -> np.ndarray:

@@ -60,8 +60,12 @@ DENSE_FEATURES = (
     "exclusion", "condemnation", "ruhsold_hate", "insult_x_second_person",
     "threat_x_second_person", "insult_x_negation", "identity_x_insult", "identity_x_dehumanising",
     "identity_x_exclusion", "identity_clean", "condemnation_x_insult", "quoted", "masked_word",
-    "shouting", "exclamations", "mention", "length",
+    "shouting", "exclamations", "mention", "length", "negated_insult", "plain_insult",
 )
+#: How many tokens before an insult a negation ("not", "never", "nahi") still reaches.
+NEGATION_SCOPE = 4
+# Urdu negates after the word ("jahil nahi"); English "stupid, not smart" must not count.
+_POSTPOSED_NEGATIONS = frozenset(("nahi", "nahin", "nai", "na", "نہیں", "نہ"))
 
 
 def fold_text(text: str) -> str:
@@ -151,20 +155,26 @@ class Lexicon:
         ``singles`` are the tokens with doubled letters collapsed ("stuupid" -> "stupid");
         pass them when counting several sections of one comment.
         """
+        hits = len(self.positions(section, tokens, singles))
+        for phrase in self.phrases.get(section, ()):
+            hits += joined.count(phrase)
+        return hits
+
+    def positions(self, section: str, tokens: Sequence[str],
+                  singles: Sequence[str] | None = None) -> list[int]:
+        """Indices of the single-word entries of ``section`` among ``tokens``."""
         words = self.words.get(section, set())
         stems = self.stems.get(section, ())
         if singles is None:
             singles = collapse_doubles(tokens)
-        hits = 0
-        for token, single in zip(tokens, singles, strict=True):
+        found = []
+        for i, (token, single) in enumerate(zip(tokens, singles, strict=True)):
             exact = token in words or single in words
             stem = bool(stems) and (token.startswith(stems) or single.startswith(stems))
             if exact or stem or ("*" in token and _MASKED.match(token)
                                  and self._masked_hit(token, section)):
-                hits += 1
-        for phrase in self.phrases.get(section, ()):
-            hits += joined.count(phrase)
-        return hits
+                found.append(i)
+        return found
 
     def _masked_hit(self, token: str, section: str) -> bool:
         # "f*cking", "sh**t": asterisks stand for 0-3 hidden letters. A word must match the whole
@@ -275,6 +285,18 @@ class LexicalFeaturizer:
         c = {name: self.lexicon.count(name, tokens, joined, singles) for name in (
             "profanity", "insult", "threat", "second_person", "negation", "identity",
             "dehumanising", "exclusion", "condemnation", "ruhsold_hate")}
+        # Scoped negation: "not stupid", "would never call you a clown" negate the insult;
+        # Urdu puts "nahi" after the word ("jahil nahi"), so look both ways for ur/ur-Latn words.
+        negations = set(self.lexicon.positions("negation", tokens, singles))
+        negated = 0
+        insults = self.lexicon.positions("insult", tokens, singles) + self.lexicon.positions(
+            "profanity", tokens, singles)
+        for i in insults:
+            before = range(max(0, i - NEGATION_SCOPE), i)
+            after = range(i + 1, min(len(tokens), i + 3))
+            if any(j in negations for j in before) or any(
+                    j in negations and tokens[j] in _POSTPOSED_NEGATIONS for j in after):
+                negated += 1
         letters = [ch for ch in text if ch.isalpha()]
         upper = sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= 8 else 0.0
         raw = {
@@ -294,6 +316,8 @@ class LexicalFeaturizer:
             "exclamations": min(text.count("!"), 5),
             "mention": float("@" in text),
             "length": min(len(tokens), 100) / 100.0,
+            "negated_insult": negated,
+            "plain_insult": max(0, len(insults) - negated),
         }
         return [math.log1p(float(raw[name])) for name in DENSE_FEATURES]
 
