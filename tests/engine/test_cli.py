@@ -164,3 +164,28 @@ def test_parley_score_rejects_a_bad_policy_file(tmp_path: Path):
     )
     assert done.returncode == 2
     assert "between 0 and 1" in done.stderr
+
+
+def test_parallel_workers_keep_the_input_order_and_bound_what_is_read(fake_engine):
+    consumed = []
+
+    def lines():
+        for i in range(200):
+            consumed.append(i)
+            yield json.dumps({"id": i, "text": f"comment {i} " + "word " * (i % 7)})
+
+    class Probe(io.StringIO):
+        first_write_after: int | None = None
+
+        def write(self, s):
+            if self.first_write_after is None:
+                self.first_write_after = len(consumed)
+            return super().write(s)
+
+    out = Probe()
+    scored, failed = score_stream(
+        fake_engine, lines(), out, policy=Policy(), batch_size=10, workers=3
+    )
+    assert (scored, failed) == (200, 0)
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == list(range(200))
+    assert out.first_write_after <= 10 * (2 * 3 + 1)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
@@ -84,56 +86,94 @@ def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def score_stream(
-    engine: Any, lines: Iterable[str], out: TextIO, *, policy: Policy, batch_size: int = 32
+    engine: Any,
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    policy: Policy,
+    batch_size: int = 32,
+    workers: int = 1,
 ) -> tuple[int, int]:
-    """Score JSON lines from ``lines`` into ``out``; return (lines scored, lines in error)."""
+    """Score JSON lines from ``lines`` into ``out``; return (lines scored, lines in error).
+
+    With ``workers`` > 1, that many batches are scored at once on threads (the engine is
+    thread-safe and ONNX Runtime releases the GIL); output keeps the input order and at most
+    ``2 * workers`` batches are held in memory.
+    """
+    batches = _batches(lines, batch_size)
+    if workers <= 1:
+        results_iter: Iterator[list[dict[str, Any]]] = (
+            _score_batch(engine, batch, policy) for batch in batches
+        )
+        return _write_results(results_iter, out)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[dict[str, Any]]]] = deque()
+
+        def drain() -> Iterator[list[dict[str, Any]]]:
+            for batch in batches:
+                pending.append(pool.submit(_score_batch, engine, batch, policy))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+        scored, failed = _write_results(drain(), out)
+    return scored, failed
+
+
+def _write_results(results_iter: Iterable[list[dict[str, Any]]], out: TextIO) -> tuple[int, int]:
     scored = failed = 0
-    for batch in _batches(lines, batch_size):
-        results: list[dict[str, Any] | None] = [None] * len(batch)
-        requests: list[tuple[int, Any, str, Context]] = []
-        for i, line in enumerate(batch):
-            if not line.strip():
-                results[i] = {"id": None, "error": "empty line"}
-                continue
-            try:
-                request_id, text, context = parse_request(line)
-            except InputError as exc:
-                results[i] = {"id": _request_id(line), "error": str(exc)}
-                continue
-            requests.append((i, request_id, text, context))
-        try:
-            all_scores = engine.score_many([(text, ctx) for _, _, text, ctx in requests])
-        except (ValueError, TypeError):
-            # One bad item spoils a batch call; score one by one to isolate it.
-            all_scores = []
-            for _, _, text, ctx in requests:
-                try:
-                    all_scores.append(engine.score(text, ctx))
-                except (ValueError, TypeError) as exc:
-                    all_scores.append(exc)
-        for (i, request_id, _, _), scores in zip(requests, all_scores, strict=True):
-            if isinstance(scores, Exception):
-                results[i] = {"id": request_id, "error": str(scores)}
-                continue
-            verdict = decide(scores, policy)
-            payload = scores.to_dict()
-            results[i] = {
-                "id": request_id,
-                "scores": payload["scores"],
-                "language": scores.language,
-                "abusive": scores.abusive,
-                "off_topic": scores.off_topic,
-                "decision": verdict.status,
-                "reasons": verdict.reasons,
-            }
+    for results in results_iter:
         for result in results:
-            if result is not None and "error" in result:
+            if "error" in result:
                 failed += 1
             else:
                 scored += 1
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
     return scored, failed
+
+
+def _score_batch(engine: Any, batch: list[str], policy: Policy) -> list[dict[str, Any]]:
+    """Score one batch of input lines; every line gets a result or an error, in order."""
+    results: list[dict[str, Any] | None] = [None] * len(batch)
+    requests: list[tuple[int, Any, str, Context]] = []
+    for i, line in enumerate(batch):
+        if not line.strip():
+            results[i] = {"id": None, "error": "empty line"}
+            continue
+        try:
+            request_id, text, context = parse_request(line)
+        except InputError as exc:
+            results[i] = {"id": _request_id(line), "error": str(exc)}
+            continue
+        requests.append((i, request_id, text, context))
+    try:
+        all_scores = engine.score_many([(text, ctx) for _, _, text, ctx in requests])
+    except (ValueError, TypeError):
+        # One bad item spoils a batch call; score one by one to isolate it.
+        all_scores = []
+        for _, _, text, ctx in requests:
+            try:
+                all_scores.append(engine.score(text, ctx))
+            except (ValueError, TypeError) as exc:
+                all_scores.append(exc)
+    for (i, request_id, _, _), scores in zip(requests, all_scores, strict=True):
+        if isinstance(scores, Exception):
+            results[i] = {"id": request_id, "error": str(scores)}
+            continue
+        verdict = decide(scores, policy)
+        payload = scores.to_dict()
+        results[i] = {
+            "id": request_id,
+            "scores": payload["scores"],
+            "language": scores.language,
+            "abusive": scores.abusive,
+            "off_topic": scores.off_topic,
+            "decision": verdict.status,
+            "reasons": verdict.reasons,
+        }
+    return [result for result in results if result is not None]
 
 
 def score_main(argv: list[str]) -> int:
@@ -146,10 +186,15 @@ def score_main(argv: list[str]) -> int:
     parser.add_argument("--policy", type=Path, help="a site policy as a JSON file")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--model-dir", type=Path, default=None)
-    parser.add_argument("--threads", type=int, default=None, help="encoder threads (default 1)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="batches scored at once on threads (default 2)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="ONNX threads per encoder call (default 1)"
+    )
     args = parser.parse_args(argv)
-    if args.batch_size < 1:
-        parser.error("--batch-size must be at least 1")
+    if args.batch_size < 1 or args.workers < 1:
+        parser.error("--batch-size and --workers must be at least 1")
     try:
         policy = Policy.from_dict(
             json.loads(args.policy.read_text(encoding="utf-8")) if args.policy else None
@@ -163,7 +208,12 @@ def score_main(argv: list[str]) -> int:
     stream = args.input.open(encoding="utf-8") if args.input else sys.stdin
     try:
         scored, failed = score_stream(
-            engine, stream, sys.stdout, policy=policy, batch_size=args.batch_size
+            engine,
+            stream,
+            sys.stdout,
+            policy=policy,
+            batch_size=args.batch_size,
+            workers=args.workers,
         )
     finally:
         if args.input:

@@ -119,6 +119,7 @@ class Engine:
         *,
         abusive_thresholds: dict[str, float] | None = None,
         max_tokens: int = 128,
+        encode_batch_size: int = 8,
         article_cache_size: int = 512,
         parent_cache_size: int = 4096,
     ) -> None:
@@ -129,6 +130,9 @@ class Engine:
             ABUSE_DECIDING, DEFAULT_ABUSIVE_THRESHOLD
         )
         self.max_tokens = max_tokens
+        # Small encoder batches pad less (texts are sorted by length inside the encoder); on this
+        # CPU 8 beat 32 by about 40%. Use several threads calling score_many to fill more cores.
+        self.encode_batch_size = encode_batch_size
         self._articles = _LRU(article_cache_size)
         self._parents = _LRU(parent_cache_size)
         self._policy = Policy()
@@ -182,7 +186,9 @@ class Engine:
             (c.lang if c is not None and c.lang else detect_language(t))
             for t, c in zip(texts, contexts, strict=True)
         ]
-        embeddings = self.encoder.encode(texts, max_tokens=self.max_tokens)
+        embeddings = self.encoder.encode(
+            texts, max_tokens=self.max_tokens, batch_size=self.encode_batch_size
+        )
         articles = self._article_targets(contexts)
         parents = self._parent_targets(contexts)
         abuse = self.heads.predict(texts, embeddings, languages)
@@ -240,7 +246,9 @@ class Engine:
                 missing[key] = texts_for(i)
         if missing:
             flat = [text for parts in missing.values() for text in parts]
-            vectors = self.encoder.encode(flat, max_tokens=self.max_tokens)
+            vectors = self.encoder.encode(
+                flat, max_tokens=self.max_tokens, batch_size=self.encode_batch_size
+            )
             start = 0
             for key, parts in missing.items():
                 targets = self.relevance.prepare(vectors[start : start + len(parts)], parts)
@@ -272,8 +280,7 @@ class Engine:
 
     def _parent_targets(self, contexts: list[Context | None]) -> list[Targets | None]:
         parents = [
-            normalise_text(c.parent) if c is not None and c.parent.strip() else ""
-            for c in contexts
+            normalise_text(c.parent) if c is not None and c.parent.strip() else "" for c in contexts
         ]
         keys: list[str | None] = [
             hashlib.sha1(p.encode()).hexdigest() if p else None for p in parents
