@@ -43,6 +43,18 @@ def test_article_parts_start_with_title_and_lead_then_chunks():
     assert article_parts("", "") == []
 
 
+def test_a_long_paragraph_is_not_cut_off():
+    body = " ".join(f"w{i}" for i in range(300))
+    parts = article_parts("T", body)
+    assert "w299" in parts[-1]
+    assert all(len(p.split()) <= 61 for p in parts[1:])
+
+
+def test_very_long_articles_stop_at_the_chunk_limit():
+    parts = article_parts("T", " ".join(["word"] * 5000))
+    assert 10 <= len(parts) <= 14
+
+
 def test_bank_file_is_large_and_covers_four_languages():
     lines = [
         line.split("\t")

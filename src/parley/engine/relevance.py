@@ -58,7 +58,8 @@ class TextEncoder(Protocol):
 
 @dataclass(frozen=True)
 class RelevanceCalibration:
-    """Logistic P(off-topic) = sigmoid(intercept + slope * z), plus the short-text rules."""
+    """P(off-topic) = sigmoid(intercept + slope * z + overlap_slope * log(1 + shared words)),
+    plus the short-text rules (see the module docstring)."""
 
     intercept: float = 2.0
     slope: float = -1.0
@@ -96,15 +97,21 @@ def article_parts(title: str, body: str) -> list[str]:
     head = ". ".join(part for part in (title.strip(), lead) if part)
     if head:
         parts.append(head)
+    # Long paragraphs are cut into pieces first, then pieces are packed into chunks.
+    pieces = [
+        words[start : start + _CHUNK_WORDS]
+        for words in words_of
+        for start in range(0, len(words), _CHUNK_WORDS)
+    ]
     chunk: list[str] = []
-    for words in words_of:
-        if chunk and len(chunk) + len(words) > _CHUNK_WORDS:
+    for piece in pieces:
+        if chunk and len(chunk) + len(piece) > _CHUNK_WORDS:
             parts.append(" ".join(chunk))
             chunk = []
-        chunk.extend(words[: _CHUNK_WORDS * 2])
-        if len(parts) >= _MAX_CHUNKS:
-            break
-    if chunk and len(parts) < _MAX_CHUNKS + 1:
+            if len(parts) > _MAX_CHUNKS:
+                return parts
+        chunk.extend(piece)
+    if chunk:
         parts.append(" ".join(chunk))
     return parts
 
