@@ -189,3 +189,21 @@ def test_parallel_workers_keep_the_input_order_and_bound_what_is_read(fake_engin
     assert (scored, failed) == (200, 0)
     assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == list(range(200))
     assert out.first_write_after <= 10 * (2 * 3 + 1)
+
+
+def test_train_without_a_checkout_says_what_is_missing(tmp_path, monkeypatch):
+    from parley.engine import cli
+
+    monkeypatch.setattr(cli, "__file__", str(tmp_path / "site-packages/parley/engine/cli.py"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match="training/ was not found"):
+        cli.train_main([])
+
+
+def test_evaluate_reaches_the_training_code():
+    parley = Path(sys.executable).with_name("parley")
+    done = subprocess.run(
+        [str(parley), "evaluate", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage: parley evaluate" in done.stdout
