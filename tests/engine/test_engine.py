@@ -78,6 +78,18 @@ def test_reasons_use_moderator_wording(fake_engine):
     assert any(reason.startswith("likely a threat (0.97)") for reason in scores.reasons)
 
 
+def test_heads_receive_each_comment_language(fake_engine):
+    fake_engine.score_many(
+        [
+            ("yeh sab jhoot hai, kuch nahi hoga", None),
+            ("یہ بہت اچھی خبر ہے", None),
+            ("Das ist doch nicht wahr, oder?", None),
+            ("This is not true at all.", None),
+        ]
+    )
+    assert fake_engine.heads.seen[-1][2] == ["ur-Latn", "ur", "de", "en"]
+
+
 def test_context_language_overrides_detection(fake_engine):
     assert fake_engine.score("hello there my friend", Context(lang="de")).language == "de"
 
