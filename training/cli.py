@@ -173,6 +173,8 @@ def train(argv: Sequence[str]) -> int:
     parser.add_argument("--C", type=float, default=4.0, help="inverse L2 strength of the heads")
     parser.add_argument("--embedding-scale", type=float, default=2.0,
                         help="weight of the encoder block against the lexical block")
+    parser.add_argument("--nb-smoothing", type=float, default=None,
+                        help="scale lexical columns by Naive-Bayes log-count ratios (NBSVM)")
     parser.add_argument("--no-report", action="store_true", help="skip the dev-split report")
     args = parser.parse_args(list(argv))
     try:
@@ -181,7 +183,8 @@ def train(argv: Sequence[str]) -> int:
         print(f"parley train: {error}", file=sys.stderr)
         return 2
     embed = _Embedder(args.model_dir)
-    classifier = AbuseHeadsClassifier(C=args.C, embedding_scale=args.embedding_scale)
+    classifier = AbuseHeadsClassifier(C=args.C, embedding_scale=args.embedding_scale,
+                                      nb_smoothing=args.nb_smoothing)
     heads = run_training(sets, embed, args.model_dir, classifier=classifier,
                          metadata={"trained_on": list(TRAINABLE) + ["functional_augment"]})
     if not args.no_report:

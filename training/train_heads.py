@@ -101,8 +101,10 @@ class AbuseHeadsClassifier:
 
     def __init__(self, *, n_buckets: int = 2**18, C: float = 4.0, embedding_scale: float = 2.0,
                  language_copies: bool = True, source_cap: int = 8000,
-                 augment_weight: float = 1.0, random_state: int = 20261125) -> None:
+                 augment_weight: float = 1.0, nb_smoothing: float | None = None,
+                 random_state: int = 20261125) -> None:
         self.n_buckets = n_buckets
+        self.nb_smoothing = nb_smoothing
         self.language_copies = language_copies
         self.C = C
         self.embedding_scale = embedding_scale
@@ -127,7 +129,7 @@ class AbuseHeadsClassifier:
 
     def fit(self, examples: Sequence[Example], features: FeatureMatrix) -> AbuseHeadsClassifier:
         """Fit one head per attribute on the rows that label it."""
-        from scipy.sparse import csr_matrix, hstack
+        from scipy.sparse import csr_matrix, diags, hstack
         from sklearn.linear_model import LogisticRegression
 
         if features.lexical.shape[0] != len(examples) or len(features.embeddings) != len(examples):
@@ -153,12 +155,28 @@ class AbuseHeadsClassifier:
                 raise ValueError(f"{name}: training rows hold only one class")
             model = LogisticRegression(C=self.C, solver="liblinear", max_iter=200,
                                        random_state=self.random_state)
-            model.fit(x[rows], target, sample_weight=weights[rows])
+            scale = self._nb_ratios(features.lexical[rows], target)
+            x_head = x[rows] if scale is None else hstack(
+                [features.lexical[rows] @ diags(scale), csr_matrix(dense[rows])], format="csr")
+            model.fit(x_head, target, sample_weight=weights[rows])
             coef = model.coef_[0]
-            self.lexical_weights_[:, j] = coef[:n_lexical]
+            # NB scaling is folded into the weights, so serving needs no extra step.
+            self.lexical_weights_[:, j] = coef[:n_lexical] * (1.0 if scale is None else scale)
             self.embedding_weights_[:, j] = coef[n_lexical:]
             self.intercepts_[j] = model.intercept_[0]
         return self
+
+    def _nb_ratios(self, lexical, target: np.ndarray) -> np.ndarray | None:
+        """Naive-Bayes log-count ratios per hashed column (Wang & Manning 2012, NBSVM), or
+        None when disabled. Dense lexicon columns keep scale 1."""
+        if self.nb_smoothing is None:
+            return None
+        a = self.nb_smoothing
+        p = np.asarray(lexical[target == 1].sum(axis=0)).ravel() + a
+        q = np.asarray(lexical[target == 0].sum(axis=0)).ravel() + a
+        ratios = np.log((p / p.sum()) / (q / q.sum()))
+        ratios[self.n_buckets:] = 1.0
+        return np.abs(ratios).astype(np.float64)
 
     def decision_function(self, features: FeatureMatrix) -> np.ndarray:
         """Logits (n, 6), the same arithmetic as ``AttributeHeads.decision_function``."""
@@ -226,6 +244,7 @@ class AbuseHeadsClassifier:
                              "abusive; PROFANITY is scored apart and is not abuse by itself"),
             "hyperparameters": {"C": self.C, "n_buckets": self.n_buckets,
                                 "language_copies": self.language_copies,
+                                "nb_smoothing": self.nb_smoothing,
                                 "embedding_scale": self.embedding_scale,
                                 "source_cap": self.source_cap,
                                 "augment_weight": self.augment_weight,

@@ -12,7 +12,12 @@ from parley.engine.heads import ATTRIBUTES, AttributeHeads
 from training import functional_suite
 from training.cli import run_training
 from training.datasets import Example
-from training.train_heads import AbuseHeadsClassifier, complete_labels, label_matrix
+from training.train_heads import (
+    AbuseHeadsClassifier,
+    complete_labels,
+    examples_from_cases,
+    label_matrix,
+)
 
 ABUSIVE = ["you are a stupid idiot", "shut up you moron", "what a pathetic loser you are",
            "you brainless clown", "get lost you worthless fool", "tum bewakoof ho",
@@ -135,3 +140,16 @@ def test_fit_rejects_single_class_heads():
     features = classifier.features([r.text for r in rows], fake_embed([r.text for r in rows]))
     with pytest.raises(ValueError, match="one class"):
         classifier.fit(rows, features)
+
+
+def test_naive_bayes_scaling_is_folded_into_the_weights():
+    augment = functional_suite.augmentation_cases()
+    extra = [c for category in ("threat", "identity_attack")
+             for c in [c for c in augment if c.category == category][:10]]
+    rows = [e for e in tiny_sets()["tiny"] if e.split == "train"] + examples_from_cases(extra)
+    classifier = AbuseHeadsClassifier(n_buckets=2**10, nb_smoothing=0.1)
+    features = classifier.features([r.text for r in rows], fake_embed([r.text for r in rows]))
+    classifier.fit(rows, features)
+    logits = classifier.decision_function(features)
+    toxic = label_matrix(rows)[:, 0]
+    assert logits[toxic == 1, 0].mean() > logits[toxic == 0, 0].mean()
