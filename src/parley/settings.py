@@ -9,6 +9,7 @@ and Redis.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -40,9 +41,32 @@ DATA_DIR = Path(os.environ.get("PARLEY_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("PARLEY_DEBUG", False)
-# A fixed development key is used only when DEBUG is on or under tests; production must set one.
-SECRET_KEY = os.environ.get("PARLEY_SECRET_KEY") or (
-    "parley-insecure-development-key-set-PARLEY_SECRET_KEY-in-production"
+
+
+def read_or_create_secret_key(path: Path) -> str:
+    """Return the key kept in ``path``, creating a random one (mode 0600) on first start.
+
+    A single-machine site then never runs on a known key; several machines must share one key
+    through PARLEY_SECRET_KEY instead.
+    """
+    if not path.exists():
+        # Write a private temporary file, then link it into place: os.link is atomic and
+        # fails if another process won the race, so every process ends up reading one key.
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("PARLEY_SECRET_KEY") or read_or_create_secret_key(
+    DATA_DIR / "secret_key"
 )
 ALLOWED_HOSTS = env_list("PARLEY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PARLEY_CSRF_TRUSTED_ORIGINS", [])
