@@ -103,3 +103,10 @@ def test_one_comment_is_fast(heads):
     for _ in range(20):
         heads.predict(["This is a perfectly ordinary comment about the budget."], emb, ["en"])
     assert (time.perf_counter() - started) / 20 < 0.05
+
+
+def test_probabilities_never_reach_certainty(heads):
+    text = " ".join(["you stupid idiot moron loser"] * 40)
+    probs = heads.predict([text], np.zeros((1, 384), dtype=np.float32), ["en"])
+    assert all(0.0 < float(p[0]) < 1.0 for p in probs.values())
+    assert heads.is_abusive(probs).tolist() == [True]

@@ -120,8 +120,9 @@ class AttributeHeads:
         default = table["*"]
         params = np.array([table.get(_calibration_language(lang), default) for lang in languages],
                           dtype=np.float64).reshape(len(languages), 2)
-        z = params[:, 0] * logits + params[:, 1]
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float64)
+        z = np.clip(params[:, 0] * logits + params[:, 1], -30.0, 30.0)
+        # Never claim certainty: a cut of 1.0 in heads.json then really means "never decides".
+        return np.clip(1.0 / (1.0 + np.exp(-z)), 1e-6, 1.0 - 1e-6)
 
 
 def _calibration_language(language: str) -> str:
