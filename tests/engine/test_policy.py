@@ -135,3 +135,18 @@ def test_engine_failure_holds_the_comment_for_review():
     assert verdict.reasons[0].startswith("the moderation engine was unavailable")
     assert "TimeoutError" in verdict.reasons[0]
     assert verdict.public_reasons
+
+
+def test_public_reasons_of_a_rejection_all_say_it_was_not_published():
+    from parley.engine.policy import Policy, decide
+    from parley.engine.types import Scores
+
+    values = {name: 0.01 for name in ("TOXICITY", "SEVERE_TOXICITY", "INSULT", "PROFANITY",
+                                      "IDENTITY_ATTACK", "SPAM")}
+    values.update(TOXICITY=0.99, THREAT=0.7, OFF_TOPIC=None)
+    scores = Scores(values=values, language="en", reasons=[], abusive=True, off_topic=None,
+                    engine_version="test")
+    verdict = decide(scores, Policy())
+    assert verdict.status == "reject"
+    assert len(verdict.public_reasons) == 2
+    assert all(r.endswith("so it was not published.") for r in verdict.public_reasons)

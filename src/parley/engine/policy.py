@@ -199,19 +199,25 @@ def decide(scores: Scores, policy: Policy | None = None) -> Verdict:
     elif findings:
         status = "review"
     reasons = [moderator_reason(attribute, p, scores) for _, p, attribute in findings]
+    if (scores.language not in SUPPORTED_LANGUAGES and policy.unsupported_language == "review"
+            and status != "reject"):
+        reasons.append(f"written in a language the engine does not support ({scores.language})")
+        status = "review"
+        unsupported = True
+    else:
+        unsupported = False
+    # Every public reason ends with what happens to the comment as a whole, so a rejected
+    # comment never also says "a moderator will review it".
     public = []
-    for found, _, attribute in findings:
-        text = public_reason(attribute, found)
+    for _, _, attribute in findings:
+        text = public_reason(attribute, status)
         if text not in public:
             public.append(text)
-    if scores.language not in SUPPORTED_LANGUAGES and policy.unsupported_language == "review":
-        reasons.append(f"written in a language the engine does not support ({scores.language})")
+    if unsupported:
         public.append(
             "Your comment is in a language our automatic checks do not cover, "
             "so a moderator will review it."
         )
-        if status == "publish":
-            status = "review"
     nudge = None
     if policy.nudge and findings and status != "publish":
         _, _, top = findings[0]
