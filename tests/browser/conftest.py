@@ -142,3 +142,20 @@ def embed_page(folder: Path, *, parley_url: str, story_url: str, title: str) -> 
         encoding="utf-8",
     )
     return "article.html"
+
+
+def xss_sample(shared_dir: Path, default_size: int) -> list[str]:
+    """Return payloads spread evenly over ../shared/security/xss-payloads.txt (skip if absent).
+
+    PARLEY_XSS_SAMPLE overrides the size; "all" takes every payload.
+    """
+    path = shared_dir / "security" / "xss-payloads.txt"
+    if not path.exists():
+        pytest.skip(f"XSS corpus not found at {path} (it lives in ../shared, never in the repo)")
+    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+             if line.strip()]
+    wanted = os.environ.get("PARLEY_XSS_SAMPLE", str(default_size))
+    if wanted == "all" or int(wanted) >= len(lines):
+        return lines
+    step = len(lines) / int(wanted)
+    return [lines[int(i * step)] for i in range(int(wanted))]

@@ -7,8 +7,6 @@ the file by default, PARLEY_XSS_SAMPLE=all for every payload.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -17,6 +15,7 @@ from parley.comments.models import Report, Site, Story
 from parley.comments.services import post_comment
 from parley.moderation import services
 from parley.moderation.models import SiteMembership
+from tests.browser.conftest import xss_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DEFAULT_SAMPLE = 150
@@ -25,16 +24,7 @@ PASSWORD = "xss-moderator-pw-1"
 
 @pytest.fixture
 def payloads(shared_dir) -> list[str]:
-    path = shared_dir / "security" / "xss-payloads.txt"
-    if not path.exists():
-        pytest.skip(f"XSS corpus not found at {path} (it lives in ../shared, never in the repo)")
-    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-             if line.strip()]
-    wanted = os.environ.get("PARLEY_XSS_SAMPLE", str(DEFAULT_SAMPLE))
-    if wanted == "all" or int(wanted) >= len(lines):
-        return lines
-    step = len(lines) / int(wanted)
-    return [lines[int(i * step)] for i in range(int(wanted))]
+    return xss_sample(shared_dir, DEFAULT_SAMPLE)
 
 
 def assert_nothing_ran(page, dialogs, where: str) -> None:

@@ -7,7 +7,6 @@ sample of 300 spread over the file is used; PARLEY_XSS_SAMPLE=all runs every pay
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from parley.comments import services
 from parley.comments.errors import InvalidInput
 from parley.comments.models import Story
-from tests.browser.conftest import allow_origin, embed_page
+from tests.browser.conftest import allow_origin, embed_page, xss_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DEFAULT_SAMPLE = 300
@@ -23,16 +22,7 @@ DEFAULT_SAMPLE = 300
 
 @pytest.fixture
 def payloads(shared_dir) -> list[str]:
-    path = shared_dir / "security" / "xss-payloads.txt"
-    if not path.exists():
-        pytest.skip(f"XSS corpus not found at {path} (it lives in ../shared, never in the repo)")
-    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-             if line.strip()]
-    wanted = os.environ.get("PARLEY_XSS_SAMPLE", str(DEFAULT_SAMPLE))
-    if wanted == "all" or int(wanted) >= len(lines):
-        return lines
-    step = len(lines) / int(wanted)
-    return [lines[int(i * step)] for i in range(int(wanted))]
+    return xss_sample(shared_dir, DEFAULT_SAMPLE)
 
 
 def post_payloads(story: Story, payloads: list[str]) -> int:
