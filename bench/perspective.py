@@ -88,7 +88,7 @@ def main() -> None:
         measured = sorted(times[5:])  # the first calls embed the article and warm up
         print(f"analyze, spanAnnotations={str(spans).lower():5}: "
               f"p50 {statistics.median(measured):.1f} ms, p95 {percentile(measured, 0.95):.1f} ms "
-              f"({args.requests} requests, one thread)")
+              f"({args.requests} sequential requests)")
 
 
 if __name__ == "__main__":
