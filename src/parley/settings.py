@@ -193,6 +193,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("PARLEY_SECURE_COOKIES", False)
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto, Django (and the URLs it
+# builds, such as the Perspective discovery document's) must know the request was https.
+if env_bool("PARLEY_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
