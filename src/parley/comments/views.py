@@ -14,6 +14,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -269,6 +270,16 @@ def _status_message(result: services.PostResult) -> str:
     return message
 
 
+def _show_error_on_form(form: forms.Form, error: ParleyError) -> int:
+    """Put a service's error next to its field (or above the form); return the HTTP status."""
+    if isinstance(error, InvalidInput):
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, getattr(error, "detail", error.message))
+        return 422
+    form.add_error(None, error.message)
+    return error.status
+
+
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     """Post a comment or reply through ``services.post_comment``; errors go back to the form."""
@@ -293,12 +304,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 author_user=request.user if request.user.is_authenticated else None,
                 client_ip=client_address(request),
             )
-        except InvalidInput as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, getattr(error, "detail", error.message))
         except ParleyError as error:
-            form.add_error(None, error.message)
-            status = error.status
+            status = _show_error_on_form(form, error)
             if isinstance(error, RateLimited):
                 headers["Retry-After"] = str(error.retry_after)
         else:
@@ -408,12 +415,8 @@ def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                     client_ip=client_address(request),
                 )
-            except InvalidInput as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, getattr(error, "detail", error.message))
             except ParleyError as error:
-                form.add_error(None, error.message)
-                status = error.status
+                status = _show_error_on_form(form, error)
             else:
                 thanks = _("Thank you for your report. A moderator will look at this comment.")
                 if _is_htmx(request):
