@@ -48,7 +48,7 @@ class ApiGuardMiddleware:
             return self._preflight(origin)
         response = self._check_size(request) or self._dispatch(request)
         if origin and origin_allowed(origin):
-            self._allow(response, origin)
+            allow_origin(response, origin)
         return response
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
@@ -81,17 +81,18 @@ class ApiGuardMiddleware:
         if not origin_allowed(origin):
             response.status_code = 403
             return response
-        self._allow(response, origin)
+        allow_origin(response, origin)
         response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
         response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
         response["Access-Control-Max-Age"] = "600"
         return response
 
-    @staticmethod
-    def _allow(response: HttpResponse, origin: str) -> None:
-        response["Access-Control-Allow-Origin"] = origin
-        vary = response.get("Vary")
-        if not vary:
-            response["Vary"] = "Origin"
-        elif "Origin" not in vary:
-            response["Vary"] = f"{vary}, Origin"
+
+def allow_origin(response: HttpResponse, origin: str) -> None:
+    """Let ``origin`` read the response (never a wildcard), and say that it varies by Origin."""
+    response["Access-Control-Allow-Origin"] = origin
+    vary = response.get("Vary")
+    if not vary:
+        response["Vary"] = "Origin"
+    elif "Origin" not in vary:
+        response["Vary"] = f"{vary}, Origin"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from parley.comments.middleware import allow_origin
 from parley.comments.models import Site
 from parley.comments.selectors import site_for_origin
 
@@ -63,11 +64,3 @@ def add_cors_headers(request: HttpRequest, response: HttpResponse, site: Site | 
     if _origin_allowed(site, origin):
         allow_origin(response, origin)
 
-
-def allow_origin(response: HttpResponse, origin: str) -> None:
-    response["Access-Control-Allow-Origin"] = origin
-    vary = response.get("Vary")
-    if not vary:
-        response["Vary"] = "Origin"
-    elif "Origin" not in vary:
-        response["Vary"] = f"{vary}, Origin"
