@@ -135,3 +135,24 @@ def test_site_premoderation_and_close_after_days(site, story):
     story.refresh_from_db()
     with pytest.raises(CommentsClosed):
         post(story)
+
+
+@pytestmark_db
+@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+def test_ban_after_a_cached_post_rejects_the_very_next_post(site, story, moderator):
+    from parley.comments.selectors import get_story
+    from parley.moderation.site_config import config_version
+
+    first = post(get_story(story.pk), "first", author_name="Troll", ip="10.4.4.4")
+    assert first.status == CommentStatus.PUBLISHED  # "no restriction on this site" is now cached
+    stale_site = get_story(story.pk).site
+    services.ban_author(comment=first.comment, acting_user=moderator)
+    # A stale instance saved after the ban must not move the version back to the cached one.
+    stale_site.name = "Renamed"
+    stale_site.save()
+    assert config_version(site.pk) > stale_site.config_version
+    assert post(get_story(story.pk), "again", author_name="Troll",
+                ip="10.4.4.4").status == CommentStatus.REJECTED
+    # And the same with the stale story object a caller may still hold.
+    assert post(story, "and again", author_name="Troll",
+                ip="10.4.4.4").status == CommentStatus.REJECTED

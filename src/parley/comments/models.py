@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -29,12 +30,34 @@ class Site(models.Model):
     # Moderation rules and engine thresholds, owned by parley.moderation (see policy there).
     moderation_settings = models.JSONField(blank=True, default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+    # Bumped (with F(), never by save()) whenever an author restriction or a webhook endpoint of
+    # the site changes, so every process can key its cache of them on this number.
+    # See parley.moderation.site_config.
+    config_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, but never write ``config_version`` back from a possibly stale instance.
+
+        A site loaded before a ban and saved after it would otherwise move the version back to
+        one whose cached "no restrictions" answer is wrong.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "config_version"
+            ]
+        elif kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [
+                name for name in kwargs["update_fields"] if name != "config_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def origins(self) -> list[str]:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from parley.comments.models import Comment, CommentStatus
-from parley.moderation import notifications, webhooks
+from parley.moderation import notifications, site_config, webhooks
 from parley.moderation.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -29,7 +29,9 @@ def on_comment_posted(sender: type, comment: Comment, status: str, **kwargs: obj
     """A new comment was written (and committed)."""
     from parley.moderation import tasks
 
-    endpoints = webhooks.active_endpoints(comment.story.site_id)  # one query for both events
+    # One query for both events, and none when the site has no active endpoint (cached).
+    site = comment.story.site
+    endpoints = webhooks.active_endpoints(site.pk) if site_config.may_have_webhooks(site) else []
     emit(comment, WebhookEvent.CREATED, endpoints=endpoints)
     _after_status(comment, endpoints=endpoints)
     # Without a beat scheduler (the eager demo), new posts also look for a Pending queue that

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from parley.comments.models import Site, Story
 from parley.moderation.models import AuthorRestriction, RestrictionKind
+from parley.moderation.site_config import may_have_restrictions
 from parley.moderation.site_settings import site_settings
 
 # Characters that commonly stand in for a letter.
@@ -137,10 +138,12 @@ def check_site_rules(*, story: Story, text: str, author_user: Any = None, author
     story or site, suspect word, link) still lets the engine score it, so moderators see scores.
     """
     config = site_settings(story.site)
-    restrictions = list(
-        active_restrictions(site=story.site, user=author_user, email=author_email,
-                            ip_hash=ip_hash).values_list("kind", flat=True)
-    )
+    restrictions: list[str] = []
+    if may_have_restrictions(story.site):
+        restrictions = list(
+            active_restrictions(site=story.site, user=author_user, email=author_email,
+                                ip_hash=ip_hash).values_list("kind", flat=True)
+        )
     if RestrictionKind.BAN in restrictions:
         return RuleVerdict("rejected", ["the author is banned on this site"],
                            [_("You cannot comment on this site.")])

@@ -36,6 +36,7 @@ from parley.moderation.models import (
     WebhookEvent,
 )
 from parley.moderation.permissions import check_can_moderate
+from parley.moderation.site_config import bump_config_version
 from parley.moderation.site_settings import site_settings
 
 MAX_NOTE_CHARS = 1000
@@ -292,6 +293,7 @@ def _lift_matching(comment: Comment, *, kind: str) -> list[int]:
     ).filter(kind=kind)
     ids = list(restrictions.values_list("id", flat=True))
     AuthorRestriction.objects.filter(pk__in=ids).update(lifted_at=timezone.now())
+    bump_config_version(comment.story.site_id)
     return ids
 
 
@@ -314,6 +316,7 @@ def undo_last_action(*, comment: Comment, acting_user: Any) -> AuditEntry:
         AuthorRestriction.objects.filter(pk=entry.after.get("restriction_id")).update(
             lifted_at=timezone.now()
         )
+        bump_config_version(comment.story.site_id)
     else:
         old = entry.before
         if old.get("status") and old["status"] != comment.status:
