@@ -30,6 +30,7 @@ from parley.comments.client_address import hash_client_address
 from parley.comments.errors import BadRequest, CommentsClosed, InvalidInput
 from parley.comments.models import Comment, CommentStatus, Report, ReportReason, Site, Story
 from parley.comments.rate_limits import check_posting_rate
+from parley.comments.write_lock import PostingLock
 from parley.moderation.models import ModerationRecord
 from parley.moderation.pipeline import Outcome, moderate
 
@@ -132,18 +133,20 @@ def post_comment(
     outcome = moderate(story=story, text=text, parent=parent,
                        author_name=author_name, author_email=author_email,
                        author_user=author_user, address_hash=address_hash)
-    comment = _write_comment(
-        story=story, parent=parent, text=text, author_name=author_name,
-        author_email=author_email, author_user=author_user, address_hash=address_hash,
-        outcome=outcome,
-    )
+    with PostingLock() as lock:
+        comment = _write_comment(
+            story=story, parent=parent, text=text, author_name=author_name,
+            author_email=author_email, author_user=author_user, address_hash=address_hash,
+            outcome=outcome, lock=lock,
+        )
     return PostResult(comment=comment, status=comment.status,
                       public_reasons=list(outcome.public_reasons), nudge=outcome.nudge)
 
 
 @transaction.atomic(durable=True)
 def _write_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
-                   author_email: str, author_user, address_hash: str, outcome: Outcome) -> Comment:
+                   author_email: str, author_user, address_hash: str, outcome: Outcome,
+                   lock: PostingLock) -> Comment:
     """Write the comment, its moderation record and the story counters in one transaction."""
     # First statement: count the comment on the story only if it is still open (it may have
     # closed while we were scoring). This takes the story row's write lock, so counts stay
@@ -177,9 +180,12 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
         comment=comment, decision=outcome.decision, reasons=outcome.reasons,
         scores=outcome.scores, language=outcome.language, engine_version=outcome.engine_version,
     )
-    transaction.on_commit(
-        lambda: comment_posted.send(sender=Comment, comment=comment, status=comment.status)
-    )
+
+    def after_commit() -> None:
+        lock.release()  # before webhooks and e-mails, which may be slow in eager mode
+        comment_posted.send(sender=Comment, comment=comment, status=comment.status)
+
+    transaction.on_commit(after_commit)
     return comment
 
 
