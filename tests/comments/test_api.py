@@ -330,3 +330,11 @@ def test_openapi_schema_and_docs_are_served(client):
     assert docs.status_code == 200
     assert "cdn." not in docs.content.decode()  # the Swagger UI comes from our static files
     assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
+
+
+def test_thread_gives_each_comment_its_language_so_the_embed_can_mark_it(client, story):
+    comment = post(story, text="یہ ایک اچھا تبصرہ ہے")
+    Comment.objects.filter(pk=comment.pk).update(language="ur")
+    Story.objects.filter(pk=story.pk).update(cache_version=story.cache_version + 1)
+    body = client.get(comments_url(story)).json()
+    assert [(c["id"], c["language"]) for c in body["comments"]] == [(comment.pk, "ur")]

@@ -60,6 +60,7 @@ class CommentOut(Schema):
     author_name: str
     created: datetime = Field(description="ISO 8601")
     text: str
+    language: str = Field(description="BCP-47 code detected by the engine, empty when unknown")
     status: Literal["published", "pending", "rejected", "removed"]
     reply_count: int
     replying_to: str | None
@@ -144,7 +145,8 @@ def comment_dict(comment: Comment, *, reply_count: int = 0, replying_to: str | N
     return {
         "id": comment.pk, "parent_id": comment.parent_id, "author_name": comment.author_name,
         "created": comment.created_at.isoformat(), "text": comment.text,
-        "status": comment.status, "reply_count": reply_count, "replying_to": replying_to,
+        "language": comment.language, "status": comment.status, "reply_count": reply_count,
+        "replying_to": replying_to,
         "replies": replies or [],
     }
 
