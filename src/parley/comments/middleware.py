@@ -76,16 +76,8 @@ class ApiGuardMiddleware:
         return None
 
     def _preflight(self, origin: str) -> HttpResponse:
-        response = HttpResponse(status=204)
-        response["Vary"] = "Origin"
-        if not origin_allowed(origin):
-            response.status_code = 403
-            return response
-        allow_origin(response, origin)
-        response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-        response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-        response["Access-Control-Max-Age"] = "600"
-        return response
+        return preflight_answer(origin, allowed=origin_allowed(origin),
+                                methods=ALLOWED_METHODS, headers=ALLOWED_HEADERS)
 
 
 def allow_origin(response: HttpResponse, origin: str) -> None:
@@ -96,3 +88,17 @@ def allow_origin(response: HttpResponse, origin: str) -> None:
         response["Vary"] = "Origin"
     elif "Origin" not in vary:
         response["Vary"] = f"{vary}, Origin"
+
+
+def preflight_answer(origin: str, *, allowed: bool, methods: str, headers: str) -> HttpResponse:
+    """Answer a CORS preflight: 204 with the allowances for a listed origin, 403 otherwise."""
+    response = HttpResponse(status=204)
+    response["Vary"] = "Origin"
+    if not allowed:
+        response.status_code = 403
+        return response
+    allow_origin(response, origin)
+    response["Access-Control-Allow-Methods"] = methods
+    response["Access-Control-Allow-Headers"] = headers
+    response["Access-Control-Max-Age"] = "600"
+    return response

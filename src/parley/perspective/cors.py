@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from parley.comments.middleware import allow_origin
+from parley.comments.middleware import allow_origin, preflight_answer
 from parley.comments.models import Site
 from parley.comments.selectors import site_for_origin
 
@@ -38,16 +38,8 @@ def preflight_response(request: HttpRequest) -> HttpResponse:
     origin = request.headers["Origin"]
     key = request.GET.get("key", "").strip()
     site = site_for_api_key(key) if key else site_for_origin(origin)
-    response = HttpResponse(status=204)
-    response["Vary"] = "Origin"
-    if not _origin_allowed(site, origin):
-        response.status_code = 403
-        return response
-    allow_origin(response, origin)
-    response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-    response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-    response["Access-Control-Max-Age"] = "600"
-    return response
+    return preflight_answer(origin, allowed=_origin_allowed(site, origin),
+                            methods=ALLOWED_METHODS, headers=ALLOWED_HEADERS)
 
 
 def add_cors_headers(request: HttpRequest, response: HttpResponse, site: Site | None) -> None:
