@@ -54,22 +54,12 @@ class Outcome:
         return DECISION_FOR_STATUS[self.status]
 
 
-def banned_words(story: Story) -> list[str]:
-    """Return the banned words that apply on the story's site (settings plus the site's own)."""
-    site_words = (story.site.moderation_settings or {}).get("banned_words", [])
-    return [w for w in [*settings.PARLEY_BANNED_WORDS, *site_words] if str(w).strip()]
-
-
-def _find_banned_word(text: str, words: list[str]) -> str | None:
-    # Whole words in any script, seeing through disguises ("sh1t", "f.u.c.k"): see rules.py.
+def _rule_outcome(*, text: str) -> Outcome | None:
+    """Apply the words banned on every site (PARLEY_BANNED_WORDS); a site's own banned words
+    are part of its rules (``rules.check_site_rules``), which run first."""
     from parley.moderation.rules import find_word
 
-    return find_word(text, [str(w) for w in words])
-
-
-def _rule_outcome(*, story: Story, text: str) -> Outcome | None:
-    """Apply the rules that need no model; return an Outcome when they settle the matter."""
-    word = _find_banned_word(text, banned_words(story))
+    word = find_word(text, [str(w) for w in settings.PARLEY_BANNED_WORDS if str(w).strip()])
     if word is not None:
         return Outcome(
             status="rejected",
@@ -186,7 +176,7 @@ def moderate(*, story: Story, text: str, parent: Comment | None = None,
     if site_rules is not None and site_rules.status == "rejected":
         return Outcome(status="rejected", reasons=site_rules.reasons,
                        public_reasons=site_rules.public_reasons, engine_version="rules")
-    outcome = _rule_outcome(story=story, text=text)
+    outcome = _rule_outcome(text=text)
     if outcome is None:
         outcome = _score_with_engine(story=story, text=text, parent=parent)
     if outcome.status == "published" and story.premoderate:
