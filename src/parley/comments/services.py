@@ -13,7 +13,6 @@ the row is committed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -31,20 +30,13 @@ from parley.comments.errors import BadRequest, CommentsClosed, InvalidInput
 from parley.comments.models import Comment, CommentStatus, Report, ReportReason, Site, Story
 from parley.comments.rate_limits import check_posting_rate
 from parley.comments.write_lock import PostingLock
+from parley.engine.normalise import normalise_text
 from parley.moderation.models import ModerationRecord
 from parley.moderation.pipeline import Outcome, moderate
-
-try:  # the engine's normaliser, so the posting path and the scorer see the same text
-    from parley.engine.normalise import normalise_text as _engine_normalise
-except ImportError:  # pragma: no cover - only while the engine package is absent
-    _engine_normalise = None
 
 # Sent after the transaction that wrote a comment commits (for notifications, webhooks, queues).
 comment_posted = Signal()  # kwargs: comment, status
 
-# Characters that render as nothing and so can hide or reorder words: zero-width spaces and
-# joiners, word joiner, BOM, soft hyphen, bidirectional embeddings/overrides/isolates.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 MAX_NOTE_CHARS = 500
 
@@ -59,29 +51,20 @@ class PostResult:
     nudge: str | None
 
 
-def _clean_line(line: str) -> str:
-    if _engine_normalise is not None:
-        return _engine_normalise(line)
-    line = unicodedata.normalize("NFC", line)
-    line = _INVISIBLE.sub("", line)
-    line = "".join(" " if ch == "\t" else ch for ch in line
-                   if ch == "\t" or unicodedata.category(ch) != "Cc")
-    return re.sub(r"[ \u00a0]{2,}", " ", line).strip()
-
-
 def clean_comment_text(text: str) -> str:
     """Return the text as stored: NFC, no control or zero-width characters, paragraphs kept.
 
-    Lines are cleaned one at a time so the engine's whitespace folding keeps line breaks.
+    The engine's normaliser cleans each line, so the posting path and the scorer see the same
+    text, and line breaks survive its whitespace folding.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_clean_line(line) for line in text.split("\n")]
+    lines = [normalise_text(line) for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def clean_author_name(name: str) -> str:
     """Return a display name on one line, without control or invisible characters."""
-    return _clean_line(name.replace("\n", " ").replace("\r", " "))
+    return normalise_text(name.replace("\n", " ").replace("\r", " "))
 
 
 def _validate_post(text: str, author_name: str, author_email: str) -> None:
