@@ -19,15 +19,31 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 
+def profile_case(case: Callable[[], str], n: int) -> None:
+    """Print where one case spends its time: the 25 costliest functions, by own time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        case()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_TOP", "25")))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--profile", default="",
+                        help="profile the cases whose name contains this (cProfile, top 25)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-cpu-"))
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -79,6 +95,8 @@ def main() -> int:
             wall = (time.perf_counter() - wall) / n * 1000
             print(f"{name:30} {status:>14} {cpu:11.3f} {wall:12.3f} {1000 / cpu:15.0f}",
                   flush=True)
+            if args.profile and args.profile in name:
+                profile_case(case, n)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -169,3 +169,42 @@ def test_published_counts_in_one_query(story, other_story, django_assert_num_que
         counts = selectors.published_counts(urls)
     assert counts == {story.url: 2, other_story.url: 0, "https://unknown.example/x": 0,
                       "junk": 0}
+
+
+# --- The story as posting reads it ------------------------------------------------------------
+
+def test_story_for_posting_reuses_its_copy_until_the_story_or_site_is_saved(
+        story, django_assert_num_queries):
+    first = selectors.story_for_posting(story.pk)
+    with django_assert_num_queries(1):  # only the versions
+        again = selectors.story_for_posting(story.pk)
+    assert again is not first and again.title == first.title == "Joint raids"
+    again.title = "changed by a caller"
+    assert selectors.story_for_posting(story.pk).title == "Joint raids"
+
+    story.title = "Joint raids, updated"
+    story.save()
+    assert selectors.story_for_posting(story.pk).title == "Joint raids, updated"
+
+    site = story.site
+    site.moderation_settings = {"allow_profanity": False}
+    site.save()
+    assert selectors.story_for_posting(story.pk).site.moderation_settings == {
+        "allow_profanity": False}
+
+
+def test_story_for_posting_reads_the_posting_flags_fresh_however_they_changed(story):
+    selectors.story_for_posting(story.pk)
+    closes_at = timezone.now() + timedelta(days=2)
+    type(story).objects.filter(pk=story.pk).update(premoderate=True, is_closed=True,
+                                                   closes_at=closes_at)
+    copy = selectors.story_for_posting(story.pk)
+    assert copy.premoderate is True and copy.is_closed is True
+    assert copy.closes_at == closes_at
+
+
+def test_story_for_posting_of_an_unknown_story_is_not_found(db):
+    with pytest.raises(NotFound):
+        selectors.story_for_posting(987654)
+    with pytest.raises(NotFound):
+        selectors.story_for_posting("not-a-number")

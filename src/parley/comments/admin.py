@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils import timezone
 
 from parley.comments.models import Comment, Report, Site, Story
 from parley.comments.services import touch_story_cache
@@ -37,8 +36,7 @@ class StoryAdmin(admin.ModelAdmin):
     readonly_fields = ["published_count", "cache_version", "created_at", "updated_at"]
 
     def save_model(self, request: HttpRequest, obj: Story, form, change: bool) -> None:
-        """Mark the article as edited so cached pages and the engine's article cache refresh."""
-        obj.updated_at = timezone.now()
+        """Save (which marks the article edited) and make cached thread pages stale."""
         super().save_model(request, obj, form, change)
         if change:
             touch_story_cache(story=obj)

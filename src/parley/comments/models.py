@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +31,10 @@ class Site(models.Model):
     # Moderation rules and engine thresholds, owned by parley.moderation (see policy there).
     moderation_settings = models.JSONField(blank=True, default=dict)
     created_at = models.DateTimeField(default=timezone.now)
-    # Bumped (with F(), never by save()) whenever an author restriction or a webhook endpoint of
-    # the site changes, so every process can key its cache of them on this number.
-    # See parley.moderation.site_config.
+    # Bumped (with F(), never written back by save()) whenever the site is saved or one of its
+    # author restrictions or webhook endpoints changes, so every process can key what it keeps
+    # of the site in memory on this number. See parley.moderation.site_config and
+    # parley.comments.selectors.story_for_posting.
     config_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -57,7 +59,11 @@ class Site(models.Model):
             kwargs["update_fields"] = [
                 name for name in kwargs["update_fields"] if name != "config_version"
             ]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # Any edit is a new configuration: processes holding the site in memory reload it.
+            type(self).objects.filter(pk=self.pk).update(config_version=F("config_version") + 1)
 
     @property
     def origins(self) -> list[str]:
@@ -117,11 +123,19 @@ class Story(models.Model):
     COUNTER_FIELDS = frozenset({"published_count", "cache_version"})
 
     def save(self, *args, **kwargs) -> None:
+        """Save the article, marking it edited (``updated_at``), without its counters.
+
+        ``updated_at`` is the article's version: cached pages, the engine's article embedding
+        and posting's in-process copy of the story (``selectors.story_for_posting``) key on it.
+        """
+        self.updated_at = timezone.now()
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields
                 if not f.primary_key and f.name not in self.COUNTER_FIELDS
             ]
+        elif kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
     @property

@@ -19,12 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from parley import prepared_insert
 from parley.comments.client_address import hash_client_address
 from parley.comments.errors import BadRequest, CommentsClosed, InvalidInput
 from parley.comments.models import Comment, CommentStatus, Report, ReportReason, Site, Story
@@ -130,22 +131,24 @@ def post_comment(
 def _write_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
                    author_email: str, author_user, address_hash: str, outcome: Outcome,
                    lock: PostingLock) -> Comment:
-    """Write the comment, its moderation record and the story counters in one transaction."""
+    """Write the comment, its moderation record and the story counters in one transaction.
+
+    Every poster waits for SQLite's single write lock while this runs, so the statements are
+    prepared once (``_COUNT_IF_OPEN`` by hand, the inserts by ``prepared_insert``) rather than
+    compiled by the ORM on every post.
+    """
     # First statement: count the comment on the story only if it is still open (it may have
     # closed while we were scoring). This takes the story row's write lock, so counts stay
     # right under concurrency, and saves a separate re-read. A held or rejected comment
     # changes nothing but still checks.
-    published = outcome.status == CommentStatus.PUBLISHED
-    now = timezone.now()
-    still_open = Story.objects.filter(
-        Q(closes_at__isnull=True) | Q(closes_at__gt=now), pk=story.pk, is_closed=False,
-    ).update(
-        published_count=F("published_count") + (1 if published else 0),
-        cache_version=F("cache_version") + (1 if published else 0),
-    )
+    published = int(outcome.status == CommentStatus.PUBLISHED)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_IF_OPEN, [published, published, story.pk, now])
+        still_open = cursor.rowcount
     if not still_open:
         raise CommentsClosed()
-    comment = Comment.objects.create(
+    comment = prepared_insert.insert(Comment(
         story=story,
         parent=parent,
         root_id=(parent.root_id or parent.pk) if parent is not None else None,
@@ -158,11 +161,11 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
         language=outcome.language,
         status=outcome.status,
         public_reasons=outcome.public_reasons,
-    )
-    ModerationRecord.objects.create(
+    ))
+    prepared_insert.insert(ModerationRecord(
         comment=comment, decision=outcome.decision, reasons=outcome.reasons,
         scores=outcome.scores, language=outcome.language, engine_version=outcome.engine_version,
-    )
+    ))
 
     def after_commit() -> None:
         lock.release()  # before webhooks and e-mails, which may be slow in eager mode
@@ -170,6 +173,13 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
 
     transaction.on_commit(after_commit)
     return comment
+
+
+_COUNT_IF_OPEN = (
+    f"UPDATE {Story._meta.db_table} SET published_count = published_count + %s, "  # noqa: S608
+    "cache_version = cache_version + %s "
+    "WHERE id = %s AND NOT is_closed AND (closes_at IS NULL OR closes_at > %s)"
+)
 
 
 def _count_published(story_id: int, delta: int) -> None:
@@ -334,7 +344,6 @@ def save_story(*, site: Site, url: str, title: str, **fields) -> tuple[Story, bo
     story.title = title
     for name, value in fields.items():
         setattr(story, name, value)
-    story.updated_at = timezone.now()
     story.save()
     if not created:
         touch_story_cache(story=story)
