@@ -12,6 +12,7 @@ the row is committed.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -254,6 +255,7 @@ STORY_FIELDS = ("title", "standfirst", "dateline", "body", "publication_line", "
 _validate_url = URLValidator(schemes=["http", "https"])
 
 
+@functools.lru_cache(maxsize=4096)  # listing pages ask for the same URLs over and over
 def canonicalise_url(url: str) -> str:
     """Return the URL as stories are keyed: lower-case scheme and host, no fragment."""
     parts = urlsplit(url.strip())
