@@ -5,7 +5,7 @@
 A shared machine makes wrk's req/s noisy; CPU time per request (time.process_time) is much
 less sensitive to other load and bounds what one core can serve: 1000 / ms-per-request.
 Seeds the same database as bench/web.py (10 stories x 100 comments, 20% replies) and calls
-the WSGI application directly with the full middleware stack.
+the WSGI application that gunicorn serves (parley.wsgi) directly.
 """
 
 from __future__ import annotations
@@ -56,11 +56,7 @@ def main() -> int:
     try:
         subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], check=True)
         subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], check=True)
-        import django
-        from django.core.handlers.wsgi import WSGIHandler
-
-        django.setup()
-        app = WSGIHandler()
+        from parley.wsgi import application as app  # what gunicorn serves
 
         def call(method: str, path: str, body: bytes = b"", query: str = "") -> str:
             environ = {
