@@ -35,6 +35,9 @@ def test_ordinary_comments_are_not_spam(text):
         "ghar baithe 5000 rozana kamayen, rabta karein 03001234567",
         "Best casino bonus, click here https://bit.ly/xyz",
         "Crypto investment with guaranteed profit, DM me on telegram",
+        "Visit www.cheap-deals.xyz best price discount now",
+        "Need a loan? Instant approval, no credit check, call 0800-555-0199 today",
+        "I made $12,000 in my first month with this system. Ask me how!",
     ],
 )
 def test_classic_advertising_is_rejected(text):
@@ -44,7 +47,9 @@ def test_classic_advertising_is_rejected(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["asdkjfh qwkejrhtz zxmcnvbq", "Visit www.cheap-deals.xyz best price discount now"],
+    ["asdkjfh qwkejrhtz zxmcnvbq", "asdfghjkl qwertyuiop zxcvbnm",
+     "great post, visit https://www.my-shop-discounts.com", "http://cheap-meds-pharmacy.ru/x",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"],
 )
 def test_gibberish_and_link_with_offers_go_to_review(text):
     p, _ = spam_probability(text)
@@ -89,3 +94,24 @@ def test_seed_article_comments_are_not_spam():
     for text, other in ((first, second), (second, first)):
         p, _ = spam_probability(text, thread=[other])
         assert p < 0.1
+
+
+def test_a_flood_of_one_word_is_held_or_rejected():
+    p, signals = spam_probability("spam spam spam spam spam spam spam spam spam spam")
+    assert signals.flood and p >= REVIEW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no no no, this is not how you fix a deficit",
+        "see https://tradingeconomics.com/pakistan/inflation",
+        "Sooooo the poor pay for everything again.",
+        "I made a mistake in my first comment, the figure is 1.2 trillion.",
+        "Call your MP and tell them what you think about this budget.",
+        "You have been warned: this budget will hurt pensioners.",
+    ],
+)
+def test_readers_who_repeat_cite_or_use_sales_words_are_not_spam(text):
+    p, _ = spam_probability(text, article_text="Dawn.com reports on the budget")
+    assert p < REVIEW

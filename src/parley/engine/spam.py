@@ -39,13 +39,40 @@ _STRONG_PROMOTION = re.compile(
     r"|\bdm me\b|\bcontact (?:me|us) (?:on|at|for)\b|\brabta karein\b|\brabta karen\b"
     r"|رابطہ کریں|\bjetzt (?:kaufen|bestellen|anmelden)\b|\bgeld verdienen\b"
     r"|\bcheap (?:viagra|pills|loans?)\b|\bviagra\b|\bloan offer\b|\bsugar daddy\b"
+    # Money claims and schemes.
+    r"|\bi (?:earned|made|make|earn)\s+(?:\$|rs\.?\s*|£|€)?\s*\d[\d,.]*"
+    r"|\bearn up to\b|\bpassive income\b|\bdouble your (?:money|savings|investment)\b"
+    r"|\b\d+\s*% (?:daily|weekly|monthly) (?:profit|returns?)\b|\btrading bot\b"
+    r"|\binvestment group\b"
+    r"|\b(?:bitcoin|crypto|forex)\b[^.!?\n]{0,40}\b(?:doubled?|profit|returns?)\b"
+    r"|\binstant approval\b|\bno credit check\b|\bohne schufa\b|\bsofortige auszahlung\b"
+    r"|\bpaisay double\b|\bpaise double\b|\bbina zamanat\b|بغیر ضمانت|کمائیں|\bkamayen\b"
+    r"|\bkamaen\b|\bkamaein\b"
+    # Prizes, giveaways, dating, fake goods and services.
+    r"|\bgiveaway\b|\bclaim your (?:prize|reward|gift)\b|\byou have been selected\b"
+    r"|\blucky winner\b|\bhot singles\b|\breplica (?:watches|bags|shoes)\b"
+    r"|\bweight loss (?:pills|tea|drops)\b|\blose \d+\s*(?:kg|kilos?|pounds|lbs)\b"
+    r"|\b\d+ kilo in\b|\bfollowers and likes\b|\bbuy (?:cheap )?(?:instagram |tiktok )?followers\b"
+    r"|\bessay writing service\b|\bdegree online\b|\bno exams\b|\bcasino guthaben\b"
+    r"|\bwundermittel\b|\bbacklinks?\b|\bseo (?:tips|services)\b"
+    # Calls to act off-site.
+    r"|\b(?:visit|check) (?:out )?(?:my|our) (?:site|blog|website|page|shop|store|channel)\b"
+    r"|\bhamari website\b|\bwebsite visit kar\w*|\blink par click\b|لنک پر کلک"
+    r"|\bsign up (?:free|now|today|at)\b|\bapply (?:now|today|at)\b|\bbook now\b"
+    r"|\border (?:now|today)\b|\bcall (?:now|today|us)\b|\bjetzt (?:anrufen|registrieren)\b"
+    r"|\bregister now\b|\bask me how\b"
 )
 # Python's re tries every alternative at every position; the regexes above only run when one
 # of their first words is present, which keeps a clean comment's spam check well under 0.2 ms.
 _STRONG_TRIGGERS = word_set(
     "earn make work working ghar von whats whatsapp telegram casino betting online jackpot "
     "bitcoin crypto forex binary guaranteed click check subscribe dm contact rabta jetzt geld "
-    "cheap viagra loan sugar واٹس رابطہ"
+    "cheap viagra loan sugar واٹس رابطہ earned made passive double profit returns return "
+    "trading investment approval credit schufa auszahlung paisay paise bina بغیر کمائیں "
+    "kamayen kamaen kamaein giveaway prize reward gift selected winner singles replica pills "
+    "tea drops kg kilo kilos pounds lbs followers essay degree exams guthaben wundermittel "
+    "backlink backlinks seo site blog website page shop store channel hamari لنک sign apply "
+    "book order call register ask"
 )
 # Weak: ordinary words that advertisements lean on but readers use too ("I'd buy that").
 _WEAK_PROMOTION = re.compile(
@@ -66,6 +93,21 @@ _CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxzß]{5,}")
 _DIGRAPH = re.compile(r"sch|ch|th|sh|ph|gh|ck")
 _VOWELS = frozenset("aeiouyäöüAEIOUYÄÖÜ")
 _KNOWN_WORDS = frozenset().union(*FUNCTION_WORDS.values())
+# Five keys in a row of a QWERTY/QWERTZ keyboard ("qwertyuiop", "asdfg"): a hand sliding along.
+_KEYBOARD_RUN = re.compile("|".join(
+    re.escape(row[i:i + 5]) for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm", "qwertzuiop",
+                                        "yxcvbnm", "poiuytrewq", "lkjhgfdsa", "mnbvcxz")
+    for i in range(len(row) - 4)))
+# Parts of a domain name that, on a site the article does not mention, read as commerce.
+_COMMERCIAL_DOMAIN = re.compile(
+    r"deal|shop|store|cheap|sale|discount|bargain|free|casino|bet|spin|lucky|slot|loan|credit|"
+    r"kredit|cash|money|profit|crypto|forex|trade|pharma|pill|meds|diet|slim|replica|prize|win|"
+    r"dating|singles|love|seo|backlink|rank|follower|boost|essay|job|rich|schnell|sasta|bazaar"
+)
+_COMMERCIAL_TLD = frozenset((
+    "xyz", "top", "club", "online", "site", "shop", "store", "vip", "win", "bet", "casino",
+    "loan", "biz", "cc", "ru", "cn", "travel", "buzz", "click", "link",
+))
 
 # Weights (logit units). Bias: a comment with no signal scores sigmoid(-4.0) = 0.018.
 WEIGHTS: dict[str, float] = {
@@ -91,6 +133,13 @@ WEIGHTS: dict[str, float] = {
     "shouting": 1.2,
     # A near-copy of a comment already in the thread: alone 0.65 (review); with a link 0.93.
     "duplicate": 4.6,
+    # An unrelated link to a shop-like or scam-like site: with the unrelated link 0.5, so one
+    # more signal (a promotion word, a second link) reaches review.
+    "commercial_link": 2.0,
+    # A bare unrelated link with a few words around it: with the unrelated link 0.5.
+    "link_only": 2.0,
+    # Nothing but repetition: alone (with its repeated characters or words) review.
+    "flood": 3.4,
 }
 
 
@@ -109,6 +158,12 @@ class SpamSignals:
     gibberish: float = 0.0
     shouting: bool = False
     duplicate: float = 0.0
+    # Links to unrelated sites whose name or ending reads as a shop, a scheme or a scam.
+    commercial_links: int = 0
+    # Little but a link to an unrelated site ("great post, visit www...").
+    link_only: bool = False
+    # The comment is nothing but repetition (one character or a few words over and over).
+    flood: bool = False
 
     def as_dict(self) -> dict[str, float]:
         return {key: float(value) for key, value in asdict(self).items()}
@@ -122,7 +177,8 @@ def _domain(url: str) -> str:
 
 def _unreadable(word: str) -> bool:
     folded = _DIGRAPH.sub("h", word.lower())
-    return bool(_CONSONANT_RUN.search(folded)) or not (set(word) & _VOWELS)
+    return (bool(_CONSONANT_RUN.search(folded)) or not (set(word) & _VOWELS)
+            or bool(_KEYBOARD_RUN.search(word.lower())))
 
 
 def _gibberish_share(text: str) -> float:
@@ -195,6 +251,13 @@ def spam_signals(text: str, *, article_text: str = "", thread: Iterable[str] = (
     letters = [char for char in (_URL.sub(" ", text) if urls else text) if char.isalpha()]
     uppercase = sum(1 for char in letters if char.isupper())
     duplicate = near_duplicate_score(text, thread)
+    commercial = [domain for domain in unrelated if _COMMERCIAL_DOMAIN.search(domain)
+                  or domain.rsplit(".", 1)[-1] in _COMMERCIAL_TLD]
+    runs = _REPEATED_CHAR.findall(without_urls)
+    solid = without_urls.replace(" ", "")
+    run_length = max((len(m.group(0)) for m in _REPEATED_CHAR.finditer(without_urls)), default=0)
+    flood = (len(tokens) >= 10 and len(token_set) / len(tokens) < 0.3) or (
+        bool(runs) and len(solid) >= 10 and run_length / len(solid) >= 0.6)
     return SpamSignals(
         links=len(urls),
         unrelated_links=len(unrelated),
@@ -207,6 +270,9 @@ def spam_signals(text: str, *, article_text: str = "", thread: Iterable[str] = (
         gibberish=_gibberish_share(_URL.sub(" ", text) if urls else text),
         shouting=len(letters) >= 20 and uppercase / len(letters) >= 0.8,
         duplicate=duplicate if duplicate >= 0.8 else 0.0,
+        commercial_links=len(commercial),
+        link_only=bool(unrelated) and len(tokens) <= 5,
+        flood=flood,
     )
 
 
@@ -226,6 +292,9 @@ def spam_logit(signals: SpamSignals) -> float:
     logit += w["shouting"] * signals.shouting
     # Scaled so that a 0.8 overlap gives the full weight and an exact copy a little more.
     logit += w["duplicate"] * (signals.duplicate / 0.8 if signals.duplicate else 0.0)
+    logit += w["commercial_link"] * min(signals.commercial_links, 1)
+    logit += w["link_only"] * signals.link_only
+    logit += w["flood"] * signals.flood
     return logit
 
 
