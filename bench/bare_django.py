@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 import urllib.request
 from pathlib import Path
 
@@ -27,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
 
-from web import free_port, get, run_wrk  # noqa: E402
+from web import run_wrk, start_gunicorn, wait_until_served  # noqa: E402
 
 APP = textwrap.dedent('''
     """A bare Django project: one cached 40 kB body, one insert into SQLite (WAL)."""
@@ -91,26 +89,11 @@ def main() -> int:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
     env = {**os.environ, "BARE_DB": str(db), "PYTHONPATH": str(workdir)}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "bare_app", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", "1",
-         "--keep-alive", "30", "--log-level", "warning", "--chdir", str(workdir)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    server, base = start_gunicorn("bare_app", workers=args.workers, env=env, cwd=workdir)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if get(f"{base}/cached") == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print("the bare server did not start", file=sys.stderr)
-                return 1
-            time.sleep(0.2)
+        if not wait_until_served(f"{base}/cached", server):
+            print("the bare server did not start", file=sys.stderr)
+            return 1
         urllib.request.urlopen(urllib.request.Request(f"{base}/insert", data=b"warm")).read()
         print(f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s, gunicorn "
               f"{args.workers} workers (gthread, 1 thread), {os.cpu_count()} CPUs\n")

@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -48,6 +49,33 @@ def get(url: str) -> int:
 def to_ms(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def start_gunicorn(app: str, *, workers: int, env: dict, log: Any = subprocess.DEVNULL,
+                   cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn as the benchmarks run it (gthread, one thread a worker, keep-alive) on a
+    free port; return the process and its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", "1",
+         "--keep-alive", "30", "--log-level", "warning"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_until_served(url: str, server: subprocess.Popen, timeout: float = 30) -> bool:
+    """Wait until ``url`` answers 200; False if the server died or the time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if get(url) == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
 
 
 def run_wrk(url: str, *, duration: int, connections: int, threads: int,
@@ -92,27 +120,12 @@ def main() -> int:
     subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], env=env, check=True)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "parley.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", "1",
-         "--keep-alive", "30", "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    server, base = start_gunicorn("parley.wsgi", workers=args.workers, env=env, log=log)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if get(f"{base}/api/v1/stories/1") == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print((workdir / "gunicorn.log").read_text(), file=sys.stderr)
-                return 1
-            time.sleep(0.2)
+        if not wait_until_served(f"{base}/api/v1/stories/1", server):
+            print((workdir / "gunicorn.log").read_text(), file=sys.stderr)
+            return 1
 
         with urllib.request.urlopen(f"{base}/api/v1/stories/1/comments?limit=100") as response:
             thread = json.loads(response.read())

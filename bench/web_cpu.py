@@ -36,7 +36,8 @@ def profile_case(case: Callable[[], str], n: int) -> None:
     for _ in range(n):
         case()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_TOP", "25")))
+    sort = os.environ.get("PROFILE_SORT", "tottime")  # or "cumulative"
+    pstats.Stats(profiler).sort_stats(sort).print_stats(int(os.environ.get("PROFILE_TOP", "25")))
 
 
 def main() -> int:
@@ -45,7 +46,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5,
                         help="split the requests into rounds and report the fastest")
     parser.add_argument("--profile", default="",
-                        help="profile the cases whose name contains this (cProfile, top 25)")
+                        help="profile the cases whose name contains this (cProfile; "
+                             "PROFILE_SORT=cumulative, PROFILE_TOP=N)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-cpu-"))
     for name in ("DATABASE_URL", "REDIS_URL"):

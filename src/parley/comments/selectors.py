@@ -78,20 +78,12 @@ def story_for_posting(story_id: int) -> Story:
     that decide a post (closed, closing time, pre-moderated) fresh, however they were changed.
     Counters are not read from the copy. Returns a copy, so a caller may change it freely.
     """
-    try:
-        story_id = int(story_id)
-    except (TypeError, ValueError):
-        raise NotFound("No story with this id.") from None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT st.updated_at, si.config_version, st.is_closed, st.closes_at, "  # noqa: S608
-            f"st.premoderate FROM {Story._meta.db_table} st "
-            f"JOIN {Site._meta.db_table} si ON si.id = st.site_id WHERE st.id = %s",
-            [story_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound("No story with this id.")
+    story_id, row = _story_row(
+        "SELECT st.updated_at, si.config_version, st.is_closed, st.closes_at, "  # noqa: S608
+        f"st.premoderate FROM {Story._meta.db_table} st "
+        f"JOIN {Site._meta.db_table} si ON si.id = st.site_id WHERE st.id = %s",
+        story_id,
+    )
     versions, (is_closed, closes_at, premoderate) = tuple(row[:2]), row[2:]
     kept = _posting_stories.get(story_id)
     if kept is None or kept[0] != versions:
@@ -119,19 +111,26 @@ def story_cache_version(story_id: int) -> int:
     The hot read path (a cached thread) needs only this number, so it is one raw indexed
     SELECT rather than a full model load.
     """
+    _, row = _story_row(
+        f"SELECT cache_version FROM {Story._meta.db_table} WHERE id = %s",  # noqa: S608
+        story_id,
+    )
+    return row[0]
+
+
+def _story_row(sql: str, story_id: int | str) -> tuple[int, tuple]:
+    """Run a raw SELECT of one story's row (``%s`` is its id); return (id, row) or raise
+    NotFound, for an unknown id as for one that is not a number."""
     try:
         story_id = int(story_id)
     except (TypeError, ValueError):
         raise NotFound("No story with this id.") from None
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT cache_version FROM {Story._meta.db_table} WHERE id = %s",  # noqa: S608
-            [story_id],
-        )
+        cursor.execute(sql, [story_id])
         row = cursor.fetchone()
     if row is None:
         raise NotFound("No story with this id.")
-    return row[0]
+    return story_id, row
 
 
 def find_story_by_url(url: str) -> Story | None:
