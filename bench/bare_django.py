@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
 
-from web import run_wrk, start_gunicorn, wait_until_served  # noqa: E402
+from web import add_load_arguments, run_wrk, start_gunicorn, wait_until_served  # noqa: E402
 
 APP = textwrap.dedent('''
     """A bare Django project: one cached 40 kB body, one insert into SQLite (WAL)."""
@@ -72,10 +72,7 @@ APP = textwrap.dedent('''
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4)
+    add_load_arguments(parser)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian package 'wrk')", file=sys.stderr)

@@ -51,6 +51,15 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The load every web benchmark uses: wrk's duration, connections and threads, and the
+    number of gunicorn workers."""
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+
+
 def start_gunicorn(app: str, *, workers: int, env: dict, log: Any = subprocess.DEVNULL,
                    cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
     """Start gunicorn as the benchmarks run it (gthread, one thread a worker, keep-alive) on a
@@ -100,10 +109,7 @@ def run_wrk(url: str, *, duration: int, connections: int, threads: int,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4)
+    add_load_arguments(parser)
     parser.add_argument("--keep", action="store_true", help="keep the database folder")
     parser.add_argument("--only", default="", help="run only cases whose name contains this")
     args = parser.parse_args()
