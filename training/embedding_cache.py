@@ -72,5 +72,6 @@ class EmbeddingCache:
                     bar.update(len(part))
             print(f"embedded {len(items)} {label} texts in {time.monotonic() - started:.0f} s")
         if not keys:
-            return np.zeros((0, 384), dtype=np.float32)
+            width = next(iter(self._rows.values())).shape[0] if self._rows else 384
+            return np.zeros((0, width), dtype=np.float32)
         return np.stack([self._rows[key] for key in keys]).astype(np.float32)

@@ -140,3 +140,25 @@ def test_runtime_tokenizer_agrees_with_tokenizer_json(enc: Encoder) -> None:
         "Привет, как дела? 你好，世界。",
     ]:
         assert enc.token_ids(text, max_tokens=10_000) == hf.encode("query: " + text).ids
+
+
+def test_encode_outputs_first_is_the_frozen_embedding(enc: Encoder) -> None:
+    texts = ["You are a clown.", "Der Haushalt wurde beschlossen."]
+    outputs = enc.encode_outputs(texts)
+    assert len(outputs) == len(enc.outputs) and enc.outputs[0] == "embedding"
+    np.testing.assert_array_equal(outputs[0], enc.encode(texts))
+    for out in outputs:
+        assert out.shape == (2, DIM) and out.dtype == np.float32
+        np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-4)
+
+
+def test_abuse_branch_output_batches_like_one_by_one(enc: Encoder) -> None:
+    if "abuse_embedding" not in enc.outputs:
+        pytest.skip("this encoder.onnx has no abuse branch")
+    texts = ["idiot", "Someone should put a bullet in that journalist's head.", "شکریہ"]
+    j = enc.outputs.index("abuse_embedding")
+    batched = enc.encode_outputs(texts, batch_size=3)[j]
+    for i, text in enumerate(texts):
+        assert cos(batched[i], enc.encode_outputs([text])[j][0]) > 0.9999
+    # the branch is fine-tuned: it is not the frozen vector
+    assert cos(batched[0], enc.encode(texts[:1])[0]) < 0.99

@@ -181,3 +181,34 @@ def test_real_engine_flags_an_insult_and_a_spam_ad(real_engine):
 
 def test_shared_engine_is_loaded_once(real_engine):
     assert Engine.shared() is Engine.shared()
+
+
+class TwoOutputEncoder(FakeEncoder):
+    """A stand-in for an encoder.onnx with the fine-tuned abuse branch as a second output."""
+
+    outputs = ("embedding", "abuse_embedding")
+
+    def encode_outputs(self, texts, *, max_tokens=128, batch_size=32):
+        frozen = self.encode(texts, max_tokens=max_tokens, batch_size=batch_size)
+        return [frozen, frozen[:, ::-1].copy()]
+
+
+class BranchHeads(FakeHeads):
+    embedding_inputs = ("embedding", "abuse_embedding")
+
+    def embedding_input(self, outputs):
+        import numpy as np
+
+        return np.hstack([outputs[name] for name in self.embedding_inputs])
+
+
+def test_heads_reading_the_abuse_branch_get_both_outputs_from_one_pass():
+    encoder = TwoOutputEncoder()
+    heads = BranchHeads()
+    engine = Engine(encoder, heads, fake_relevance(encoder))
+    encoder.calls.clear()
+    scores = engine.score("You are an idiot.", ARTICLE)
+    assert scores.abusive
+    assert heads.seen[-1][1] == (1, 768)  # [frozen | abuse] embedding for the heads
+    assert encoder.calls[0] == 1 and len(encoder.calls) == 2  # comment once, article once
+    assert scores.values["OFF_TOPIC"] is not None  # relevance still reads the frozen output

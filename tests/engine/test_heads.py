@@ -32,8 +32,14 @@ def encoder():
     return Encoder.load(threads=2)
 
 
+def embed(heads, encoder, texts):
+    """The heads' input: the encoder outputs they read, from one pass."""
+    return heads.embedding_input(dict(zip(encoder.outputs, encoder.encode_outputs(texts),
+                                          strict=True)))
+
+
 def score(heads, encoder, texts, languages):
-    return heads.predict(texts, encoder.encode(texts), languages)
+    return heads.predict(texts, embed(heads, encoder, texts), languages)
 
 
 def test_version_and_attributes(heads):
@@ -110,3 +116,13 @@ def test_probabilities_never_reach_certainty(heads):
     probs = heads.predict([text], np.zeros((1, 384), dtype=np.float32), ["en"])
     assert all(0.0 < float(p[0]) < 1.0 for p in probs.values())
     assert heads.is_abusive(probs).tolist() == [True]
+
+
+def test_embedding_input_joins_the_named_encoder_outputs(heads):
+    a, b = np.ones((2, 384), np.float32), np.zeros((2, 384), np.float32)
+    outputs = {"embedding": a, "abuse_embedding": b}
+    joined = heads.embedding_input(outputs)
+    assert joined.shape == (2, 384 * len(heads.embedding_inputs))
+    assert joined.shape[1] == heads.embedding_weights.shape[0]
+    with pytest.raises(ValueError, match="encoder output"):
+        heads.embedding_input({"other": a})

@@ -96,12 +96,17 @@ class E5Tokenizer:
 
 
 class Encoder:
-    """Thread-safe text encoder; create once with `Encoder.load()` and share it."""
+    """Thread-safe text encoder; create once with `Encoder.load()` and share it.
+
+    The graph's first output, ``embedding``, is the frozen e5 sentence vector (relevance uses
+    it). A graph built with a fine-tuned abuse branch has a second output, ``abuse_embedding``,
+    computed in the same pass; :meth:`encode_outputs` returns both."""
 
     def __init__(self, session: ort.InferenceSession, tokenizer: E5Tokenizer, version: str):
         self._session = session
         self._tokenizer = tokenizer
         self.version = version
+        self.outputs: tuple[str, ...] = tuple(o.name for o in session.get_outputs())
 
     @classmethod
     def load(cls, model_dir: Path | None = None, *, threads: int | None = None) -> Encoder:
@@ -136,12 +141,19 @@ class Encoder:
         """Embed texts as (n, 384) float32 unit vectors, in input order. Texts are sorted by
         length and padded per batch only to the longest one, which is what makes batches fast;
         activations are quantized per token, so batching does not change a text's vector."""
+        return self.encode_outputs(texts, max_tokens=max_tokens, batch_size=batch_size)[0]
+
+    def encode_outputs(
+        self, texts: Sequence[str], *, max_tokens: int = 128, batch_size: int = 32
+    ) -> list[np.ndarray]:
+        """Every output of the graph for texts, in :attr:`outputs` order, each (n, 384) float32
+        (one pass: the abuse embedding costs only the branch's few extra layers)."""
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of strings, not a string")
         if max_tokens < 2:
             raise ValueError("max_tokens must be at least 2 (<s> and </s>)")
         n = len(texts)
-        out = np.empty((n, DIM), dtype=np.float32)
+        outs = [np.empty((n, DIM), dtype=np.float32) for _ in self.outputs]
         ids = [self.token_ids(t, max_tokens=max_tokens) for t in texts]
         order = sorted(range(n), key=lambda i: len(ids[i]))
         step = max(1, batch_size)
@@ -153,6 +165,7 @@ class Encoder:
             for row, i in enumerate(idx):
                 batch[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1
-            (emb,) = self._session.run(None, {"input_ids": batch, "attention_mask": mask})
-            out[idx] = emb
-        return out
+            results = self._session.run(None, {"input_ids": batch, "attention_mask": mask})
+            for out, result in zip(outs, results, strict=True):
+                out[idx] = result
+        return outs

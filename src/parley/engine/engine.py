@@ -148,6 +148,10 @@ class Engine:
         model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
         encoder = Encoder.load(model_dir, threads=threads)
         heads = AttributeHeads.load(model_dir)
+        missing = sorted(set(heads.embedding_inputs) - set(encoder.outputs))
+        if missing:
+            raise ValueError(f"{model_dir}: the heads read encoder output(s) {missing} that "
+                             "encoder.onnx lacks")
         relevance = RelevanceModel.load(encoder, model_dir)
         return cls(
             encoder, heads, relevance, abusive_thresholds=_read_abusive_thresholds(model_dir)
@@ -186,12 +190,10 @@ class Engine:
             (c.lang if c is not None and c.lang else detect_language(t))
             for t, c in zip(texts, contexts, strict=True)
         ]
-        embeddings = self.encoder.encode(
-            texts, max_tokens=self.max_tokens, batch_size=self.encode_batch_size
-        )
+        embeddings, heads_input = self._encode_comments(texts)
         articles = self._article_targets(contexts)
         parents = self._parent_targets(contexts)
-        abuse = self.heads.predict(texts, embeddings, languages)
+        abuse = self.heads.predict(texts, heads_input, languages)
         results = []
         for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
             values: dict[str, float | None] = {
@@ -256,6 +258,21 @@ class Engine:
                 cache.put(key, targets)
                 found[key] = targets
         return [None if key is None else found[key] for key in keys]
+
+    def _encode_comments(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """One encoder pass: the frozen embedding (relevance) and the heads' input, which may
+        also hold the fine-tuned abuse embedding (a second output of the same graph)."""
+        inputs = tuple(getattr(self.heads, "embedding_inputs", ("embedding",)))
+        if inputs == ("embedding",):
+            embeddings = self.encoder.encode(
+                texts, max_tokens=self.max_tokens, batch_size=self.encode_batch_size
+            )
+            return embeddings, embeddings
+        values = self.encoder.encode_outputs(  # type: ignore[attr-defined]
+            texts, max_tokens=self.max_tokens, batch_size=self.encode_batch_size
+        )
+        outputs = dict(zip(self.encoder.outputs, values, strict=True))  # type: ignore[attr-defined]
+        return outputs["embedding"], self.heads.embedding_input(outputs)  # type: ignore[attr-defined]
 
     def _article_targets(self, contexts: list[Context | None]) -> list[Targets | None]:
         keys: list[str | None] = []

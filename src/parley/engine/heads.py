@@ -37,6 +37,19 @@ class AttributeHeads:
         self.calibration = calibration
         self.config = config
         self.version: str = str(config.get("version", "unversioned"))
+        #: Which encoder outputs, concatenated in this order, the heads read as their embedding.
+        self.embedding_inputs: tuple[str, ...] = tuple(config.get("embedding_inputs",
+                                                                  ("embedding",)))
+
+    def embedding_input(self, outputs: dict[str, np.ndarray]) -> np.ndarray:
+        """The heads' embedding block from the encoder's outputs by name (one pass gives all)."""
+        missing = [name for name in self.embedding_inputs if name not in outputs]
+        if missing:
+            raise ValueError(f"the heads need encoder output(s) {missing}; the encoder gives "
+                             f"{sorted(outputs)} (rebuild the encoder or retrain the heads)")
+        if len(self.embedding_inputs) == 1:
+            return outputs[self.embedding_inputs[0]]
+        return np.hstack([outputs[name] for name in self.embedding_inputs])
 
     @classmethod
     def load(cls, model_dir: Path | None = None) -> AttributeHeads:
