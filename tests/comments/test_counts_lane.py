@@ -8,6 +8,9 @@ import json
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from parley.comments.counts_lane import CountsLane
 from tests.comments.core_fixtures import ORIGIN, post
@@ -103,3 +106,37 @@ def test_gunicorn_serves_the_lane(db):
     from parley import wsgi
 
     assert isinstance(wsgi.application, CountsLane)
+
+
+# Bodies a listing page, a confused client or an attacker might send.
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30)
+    | st.sampled_from([ORIGIN + "/world/raids", "https://elsewhere.example/x", ""]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
+                                                                 max_size=3),
+    max_leaves=12,
+)
+_bodies = st.one_of(
+    st.builds(lambda urls: json.dumps({"urls": urls}).encode(),
+              st.lists(_json_values, max_size=5)),
+    st.builds(lambda value: json.dumps(value).encode(), _json_values),
+    st.binary(max_size=40),
+)
+
+
+@hypothesis_settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_bodies, content_type=st.sampled_from(["application/json", "application/json; "
+                                                   "charset=utf-8", "text/plain", ""]))
+@example(body=b'{"urls": [1]}', content_type="application/json")
+@example(body=b'{"urls": [null, ["a"]]}', content_type="application/json")
+@example(body=b'{"urls": {"a": 1}}', content_type="application/json")
+@example(body=b'["urls"]', content_type="application/json")
+def test_the_lane_never_answers_differently_from_the_full_stack(lane, story, body, content_type):
+    app, inner = lane
+    call(app, b'{"urls": []}')  # headers learnt
+    through_lane = call(app, body, content_type=content_type)
+    full_stack = call(inner.app, body, content_type=content_type)
+    assert through_lane[0] == full_stack[0]
+    assert through_lane[2] == full_stack[2]
+    assert {k: v for k, v in through_lane[1].items() if k != "Content-Length"} == full_stack[1]
