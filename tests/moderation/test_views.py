@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -299,6 +301,9 @@ def test_webhooks_are_managed_by_site_admins(mod_client, site, other_site):
     assert endpoint.events == ["comment.created"] and len(endpoint.secret) >= 32
     page = client.get("/moderate/sites/planet/rules/").content.decode()
     assert endpoint.secret in page and "hooks.planet.example" in page
+    # Once, in the page: never in the <title> (tab titles end up in history and screenshots).
+    assert page.count(endpoint.secret) == 1
+    assert re.search(r"<title>([^<]*)</title>", page).group(1) == "Rules · Daily Planet · Parley"
     bad = client.post("/moderate/sites/planet/webhooks/",
                       {"url": "javascript:alert(1)", "events": ["comment.created"]})
     assert bad.status_code == 422
