@@ -20,3 +20,18 @@ def thread_body_key(story_id: int, version: int, *, order: str, cursor: str | No
                     limit: int) -> str:
     """Key of the JSON API's serialised thread page (bytes), same versioning."""
     return f"parley:thread-json:{story_id}:v{version}:{order}:{limit}:{cursor or '-'}"
+
+
+def thread_html_key(story_id: int, version: int, *, order: str, cursor: str | None,
+                    page_size: int, closed: bool, language: str) -> str:
+    """Key of the reader page's rendered comment list (shared HTML, same versioning; the
+    closed flag and the language change the markup)."""
+    return (f"parley:thread-html:{story_id}:v{version}:{order}:{cursor or '-'}:{page_size}:"
+            f"{int(closed)}:{language}")
+
+
+def story_html_key(story_id: int, version: int, edited: float, *, order: str,
+                   cursor: str | None, page_size: int, closed: bool, language: str) -> str:
+    """Key of the whole reader page: also keyed on when the article was last edited."""
+    return (f"parley:story-html:{story_id}:v{version}:{edited}:{order}:{cursor or '-'}:"
+            f"{page_size}:{int(closed)}:{language}")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley.comments import selectors, services
+from parley.comments.cache_keys import story_html_key, thread_html_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import InvalidInput, NotFound, ParleyError, RateLimited
 from parley.comments.forms import CommentForm, ReportForm
@@ -122,11 +123,9 @@ def _comment_items(request: HttpRequest, context: dict, *, shared: bool) -> Safe
     comments awaiting moderation gets a page rendered for them alone.
     """
     story = context["story"]
-    key = (
-        f"parley:thread-html:{story.pk}:v{story.cache_version}:{context['order']}:"
-        f"{context['cursor'] or '-'}:{settings.PARLEY_PAGE_SIZE}:{int(context['closed'])}:"
-        f"{get_language()}"
-    )
+    key = thread_html_key(story.pk, story.cache_version, order=context["order"],
+                          cursor=context["cursor"], page_size=settings.PARLEY_PAGE_SIZE,
+                          closed=context["closed"], language=get_language())
     html = cache.get(key) if shared else None
     if html is None:
         html = render_to_string("comments/_comment_items.html", context, request)
@@ -211,11 +210,9 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     parent = _reply_parent(request, story)
     own_pending = _own_pending_ids(request, story)
     shared = not own_pending and parent is None and not len(messages.get_messages(request))
-    key = (
-        f"parley:story-html:{story.pk}:v{story.cache_version}:{story.updated_at.timestamp()}:"
-        f"{order}:{cursor or '-'}:{settings.PARLEY_PAGE_SIZE}:{int(story.comments_closed())}:"
-        f"{get_language()}"
-    )
+    key = story_html_key(story.pk, story.cache_version, story.updated_at.timestamp(),
+                         order=order, cursor=cursor, page_size=settings.PARLEY_PAGE_SIZE,
+                         closed=story.comments_closed(), language=get_language())
     html = cache.get(key) if shared else None
     if html is None:
         try:
