@@ -94,6 +94,16 @@ def _rows_csv(path: Path, **kwargs: object) -> Iterator[list[str]]:
         yield from csv.reader(handle, **kwargs)  # type: ignore[arg-type]
 
 
+def _clean() -> dict[str, int]:
+    """Labels of a text its set calls clean: 0 on every attribute."""
+    return {name: 0 for name in ATTRIBUTES}
+
+
+def _profane_at_no_one() -> dict[str, int]:
+    """Labels of profanity its set says targets no one: profane, not abuse (severity unknown)."""
+    return {"PROFANITY": 1, "TOXICITY": 0, "INSULT": 0, "THREAT": 0, "IDENTITY_ATTACK": 0}
+
+
 def load_olid(root: Path) -> Iterator[Example]:
     """OLID level A/B/C: OFF+TIN is abusive (IND -> insult, GRP -> identity attack); UNT is
     profanity that attacks no one; NOT is clean on every attribute."""
@@ -102,7 +112,7 @@ def load_olid(root: Path) -> Iterator[Example]:
     for _id, tweet, a, b, c in rows:
         labels: dict[str, int]
         if a == "NOT":
-            labels = {name: 0 for name in ATTRIBUTES}
+            labels = _clean()
             abusive = 0
         elif b == "UNT":
             labels = {"TOXICITY": 0, "INSULT": 0, "THREAT": 0, "IDENTITY_ATTACK": 0,
@@ -131,7 +141,7 @@ def load_davidson(root: Path) -> Iterator[Example]:
             labels = {"PROFANITY": 1, "THREAT": 0}
             abusive = None
         else:
-            labels = {name: 0 for name in ATTRIBUTES}
+            labels = _clean()
             abusive = 0
         yield Example(normalise(tweet), "en", "davidson2017", labels, abusive, int(klass != 2),
                       fine=("hate", "offensive", "neither")[klass])
@@ -151,10 +161,9 @@ def load_ruhsold(root: Path) -> Iterator[Example]:
         fine = RUHSOLD_FINE[label.strip()]
         labels: dict[str, int]
         if fine == "normal":
-            labels = {name: 0 for name in ATTRIBUTES}
+            labels = _clean()
         elif fine == "profane_untargeted":
-            labels = {"PROFANITY": 1, "TOXICITY": 0, "INSULT": 0, "THREAT": 0,
-                      "IDENTITY_ATTACK": 0}
+            labels = _profane_at_no_one()
         elif fine == "abusive":
             labels = {"TOXICITY": 1, "INSULT": 1}
         else:
@@ -169,10 +178,9 @@ def load_germeval2018(root: Path) -> Iterator[Example]:
     for row in _rows_tsv(root / "germeval2018" / "germeval2018.training.txt"):
         text, coarse, fine = row[0], row[1], row[2]
         if coarse == "OTHER":
-            labels = {name: 0 for name in ATTRIBUTES}
+            labels = _clean()
         elif fine == "PROFANITY":
-            labels = {"PROFANITY": 1, "TOXICITY": 0, "INSULT": 0, "THREAT": 0,
-                      "IDENTITY_ATTACK": 0}
+            labels = _profane_at_no_one()
         elif fine == "INSULT":
             labels = {"TOXICITY": 1, "INSULT": 1}
         else:
