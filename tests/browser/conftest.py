@@ -12,11 +12,12 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.http_server import serving
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # browser steps are still plain synchronous code, so Django's async guard must stand aside.
@@ -114,12 +115,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def second_origin(tmp_path) -> Iterator[tuple[str, Path]]:
     """(origin, folder): a plain static web server on another port, serving files from folder."""
     handler = lambda *a, **kw: _QuietHandler(*a, directory=str(tmp_path), **kw)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
-    server.shutdown()
-    server.server_close()
+    with serving(handler) as origin:
+        yield origin, tmp_path
 
 
 def allow_origin(story, origin: str) -> None:

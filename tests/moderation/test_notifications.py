@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from parley.moderation import services
 from parley.moderation.models import WebhookDelivery, WebhookEndpoint
 from parley.moderation.notifications import alert_waiting_pending
 from parley.moderation.webhooks import sign, verify_signature
+from tests.http_server import serving
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("engine_off")]
@@ -124,12 +124,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def receiver():
     Receiver.received, Receiver.statuses = [], []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", Receiver
-    server.shutdown()
-    server.server_close()
+    with serving(Receiver) as base:
+        yield f"{base}/hook", Receiver
 
 
 def test_webhooks_are_signed_and_cover_the_events(site, story, moderator, receiver):
