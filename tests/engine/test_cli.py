@@ -62,24 +62,31 @@ def test_one_output_line_per_input_in_order_with_errors_in_place(fake_engine):
     }
 
 
+def _counted_lines(n: int, consumed: list[int], text=lambda i: f"comment {i}"):
+    """n input lines, recording in ``consumed`` how many have been read."""
+    for i in range(n):
+        consumed.append(i)
+        yield json.dumps({"id": i, "text": text(i)})
+
+
+class _FirstWriteProbe(io.StringIO):
+    """An output that remembers how many input lines had been read at its first write."""
+
+    def __init__(self, consumed: list[int]) -> None:
+        super().__init__()
+        self.consumed = consumed
+        self.first_write_after: int | None = None
+
+    def write(self, s):
+        if self.first_write_after is None:
+            self.first_write_after = len(self.consumed)
+        return super().write(s)
+
+
 def test_output_is_written_batch_by_batch_without_reading_everything_first(fake_engine):
-    consumed = []
-
-    def lines():
-        for i in range(100):
-            consumed.append(i)
-            yield json.dumps({"id": i, "text": f"comment {i}"})
-
-    class Probe(io.StringIO):
-        first_write_after: int | None = None
-
-        def write(self, s):
-            if self.first_write_after is None:
-                self.first_write_after = len(consumed)
-            return super().write(s)
-
-    out = Probe()
-    score_stream(fake_engine, lines(), out, policy=Policy(), batch_size=10)
+    consumed: list[int] = []
+    out = _FirstWriteProbe(consumed)
+    score_stream(fake_engine, _counted_lines(100, consumed), out, policy=Policy(), batch_size=10)
     assert out.first_write_after == 10
     assert len(out.getvalue().splitlines()) == 100
 
@@ -167,24 +174,11 @@ def test_parley_score_rejects_a_bad_policy_file(tmp_path: Path):
 
 
 def test_parallel_workers_keep_the_input_order_and_bound_what_is_read(fake_engine):
-    consumed = []
-
-    def lines():
-        for i in range(200):
-            consumed.append(i)
-            yield json.dumps({"id": i, "text": f"comment {i} " + "word " * (i % 7)})
-
-    class Probe(io.StringIO):
-        first_write_after: int | None = None
-
-        def write(self, s):
-            if self.first_write_after is None:
-                self.first_write_after = len(consumed)
-            return super().write(s)
-
-    out = Probe()
+    consumed: list[int] = []
+    out = _FirstWriteProbe(consumed)
+    lines = _counted_lines(200, consumed, text=lambda i: f"comment {i} " + "word " * (i % 7))
     scored, failed = score_stream(
-        fake_engine, lines(), out, policy=Policy(), batch_size=10, workers=3
+        fake_engine, lines, out, policy=Policy(), batch_size=10, workers=3
     )
     assert (scored, failed) == (200, 0)
     assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == list(range(200))
