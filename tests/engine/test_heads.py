@@ -100,17 +100,6 @@ def test_neutral_identity_mentions_are_rarely_flagged(heads, encoder):
     assert flagged.mean() <= max(measured + 0.01, 0.02)
 
 
-def test_one_comment_is_fast(heads):
-    import time
-
-    emb = np.zeros((1, 384), dtype=np.float32)
-    heads.predict(["warm up"], emb, ["en"])
-    started = time.perf_counter()
-    for _ in range(20):
-        heads.predict(["This is a perfectly ordinary comment about the budget."], emb, ["en"])
-    assert (time.perf_counter() - started) / 20 < 0.05
-
-
 def test_probabilities_never_reach_certainty(heads):
     text = " ".join(["you stupid idiot moron loser"] * 40)
     probs = heads.predict([text], np.zeros((1, 384), dtype=np.float32), ["en"])
