@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from parley.engine.heads import ATTRIBUTES, AttributeHeads
+from parley.engine.heads import ABUSE_DECIDING, ATTRIBUTES, AttributeHeads
 from training import functional_suite
-from training.cli import run_training
+from training.cli import choose_thresholds, run_training
 from training.datasets import Example
 from training.train_heads import (
     AbuseHeadsClassifier,
@@ -153,3 +153,20 @@ def test_naive_bayes_scaling_is_folded_into_the_weights():
     logits = classifier.decision_function(features)
     toxic = label_matrix(rows)[:, 0]
     assert logits[toxic == 1, 0].mean() > logits[toxic == 0, 0].mean()
+
+
+def test_a_secondary_cut_must_earn_its_place():
+    """INSULT may join the abusive rule only when it adds real F1 on calibration: catching one
+    more abusive row of 2,000 (a gain below the minimum) leaves it off; catching 300 turns it on."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    gold = np.array([1] * (n // 2) + [0] * (n // 2))
+    examples = [Example(f"t{i}", "en", "olid", {}, int(g)) for i, g in enumerate(gold)]
+    toxicity = np.where(gold == 1, 0.9, 0.1)
+    toxicity[:300] = 0.1  # 300 abusive rows TOXICITY misses
+    probs = {name: np.zeros(n) for name in ABUSE_DECIDING}
+    probs["TOXICITY"] = toxicity + rng.uniform(0, 0.01, n)
+    probs["INSULT"] = np.where(np.arange(n) == 0, 0.95, 0.05)
+    assert choose_thresholds(examples, probs)["INSULT"] == 1.0
+    probs["INSULT"] = np.where(np.arange(n) < 300, 0.95, 0.05)
+    assert choose_thresholds(examples, probs)["INSULT"] < 1.0
