@@ -18,7 +18,7 @@ from dataclasses import dataclass
 CATEGORIES = (
     "plain_abuse", "identity_attack", "threat", "obfuscation", "plain_clean", "neutral_identity",
     "negation", "counter_speech", "reclaimed", "profanity_no_attack", "figurative_violence",
-    "roman_urdu", "urdu_script",
+    "roman_urdu", "urdu_script", "german",
 )
 
 GROUPS_EN = (
@@ -68,12 +68,44 @@ INSULTS_UR = ("بے وقوف", "جاہل", "گدھا", "کمینہ", "بے شر�
 TOPICS_RU = ("mehngai", "bijli ke bill", "pani ki kami", "cricket match", "imtihanat",
              "metro bus", "sehat card", "baarish")
 TOPICS_UR = ("مہنگائی", "بجلی کے بل", "پانی کی کمی", "کرکٹ میچ", "امتحانات", "میٹرو بس", "بارش")
+GROUPS_DE = (
+    "Muslime", "Juden", "Christen", "Ausländer", "Flüchtlinge", "Migranten", "Türken", "Araber",
+    "Schwarze", "Frauen", "Schwule", "Lesben", "Transmenschen", "Sinti und Roma", "Afghanen",
+    "Syrer", "Polen", "Asylbewerber", "Atheisten", "Pakistaner", "Kurden",
+)
+GROUP_MEMBER_DE = (
+    "Muslim", "Muslimin", "Jude", "Jüdin", "Christ", "Türke", "Türkin", "Flüchtling", "Syrer",
+    "Afghanin", "Atheist", "Migrant", "Kurde", "Pakistaner", "Transfrau", "schwuler Mann",
+)
+TARGETS_DE = ("Der Autor", "Dieser Journalist", "Der Minister", "Der Redakteur",
+              "Der Bürgermeister", "Die Kolumnistin", "Der Kommentator da oben")
+INSULTS_DE = ("Idiot", "Vollidiot", "Trottel", "Depp", "Versager", "Schwachkopf", "Dummkopf",
+              "Lügner", "Heuchler", "Clown", "Hohlkopf", "Spinner")
+INSULT_ADJ_DE = ("dumm", "erbärmlich", "ahnungslos", "hirnlos", "peinlich", "lächerlich",
+                 "nutzlos", "widerlich", "blöd")
+GROUP_ADJ_DE = ("faul", "kriminell", "dumm", "gefährlich", "minderwertig", "dreckig",
+                "gewalttätig", "verlogen")
+OBFUSCATED_DE = ("Id10t", "V0llidiot", "Tr0ttel", "V.e.r.s.a.g.e.r", "Deeepp", "Schw@chkopf",
+                 "D u m m k o p f", "L*gner", "Vers4ger")
+OBFUSCATED_PROFANE_DE = ("A*schloch", "Arschl0ch", "W!chser", "A r s c h l o c h", "Wi**ser",
+                         "Arsch-loch")
+PROFANE_INTERJ_DE = ("Scheiße", "Verdammt", "Verdammte Scheiße", "Heilige Scheiße", "Mist",
+                     "Verflucht", "Scheiß drauf")
+EVENTS_DE = ("was für ein Tor", "wir haben endlich gewonnen", "diese Hitze ist brutal",
+             "der Zug ist schon wieder zu spät", "was für ein Comeback",
+             "der Strom ist schon wieder weg", "das Elfmeterschießen war irre")
+TOPICS_DE = ("Rentenreform", "Spritpreise", "Hochwasserhilfe", "Bahnstreik", "Haushalt",
+             "Schulreform", "Mietpreise", "Energiewende", "Kommunalwahl")
 
 SLOTS: dict[str, Sequence[str]] = {
     "group": GROUPS_EN, "member": GROUP_MEMBER_EN, "group_ru": GROUPS_RU, "group_ur": GROUPS_UR,
     "name": NAMES, "target": TARGETS, "insult": INSULTS, "adj": INSULT_ADJ, "obf": OBFUSCATED,
     "obfp": OBFUSCATED_PROFANE, "interj": PROFANE_INTERJ, "event": EVENTS, "topic": TOPICS,
     "insult_ru": INSULTS_RU, "insult_ur": INSULTS_UR, "topic_ru": TOPICS_RU, "topic_ur": TOPICS_UR,
+    "group_de": GROUPS_DE, "member_de": GROUP_MEMBER_DE, "target_de": TARGETS_DE,
+    "insult_de": INSULTS_DE, "adj_de": INSULT_ADJ_DE, "gadj_de": GROUP_ADJ_DE,
+    "obf_de": OBFUSCATED_DE, "obfp_de": OBFUSCATED_PROFANE_DE, "interj_de": PROFANE_INTERJ_DE,
+    "event_de": EVENTS_DE, "topic_de": TOPICS_DE,
 }
 
 
@@ -157,6 +189,18 @@ TEMPLATES: list[Template] = [
         "Never trust {group}, they are all traitors.",
         "{group} are filth, every single one of them.",
         "Keep {group} out of our neighbourhood, they ruin everything.",
+        "Aren't {group} just a burden on everyone else?",
+        "In my opinion {group} are worthless, all of them.",
+    ]),
+    *_t("identity_attack", "en", True, kind="identity", profanity=False, augment=[
+        "Why are {group} always so violent?",
+        "I honestly think {group} are disgusting.",
+        "I met some {group} yesterday. They are vermin, all of them.",
+        "{group} are v3rmin and everyone knows it.",
+        "{group} are s c u m.",
+    ], measure=[
+        "{group}? Scum, every one of them.",
+        "{group} are p4rasites and should leave.",
     ]),
     # --- threats without profanity ---------------------------------------------------------------
     *_t("threat", "en", True, kind="threat", profanity=False, augment=[
@@ -217,6 +261,14 @@ TEMPLATES: list[Template] = [
         "Could the editor add sources for the {topic} figures?",
         "My family has been waiting for news on the {topic} for weeks.",
         "I think {target} is wrong about the {topic}, and here is why.",
+        "The new bus timetable is absolute trash.",
+    ]),
+    *_t("plain_clean", "en", False, profanity=False, augment=[
+        "I hate this stupid printer, it jams every day.",
+        "This app is garbage, it keeps crashing.",
+        "The {topic} website is useless on a phone.",
+    ], measure=[
+        "My dumb old laptop died in the middle of the article.",
     ]),
     # --- neutral identity mentions ---------------------------------------------------------------
     *_t("neutral_identity", "en", False, profanity=False, augment=[
@@ -255,6 +307,10 @@ TEMPLATES: list[Template] = [
         "It is simply false that {group} are {adj}.",
         "Stop the stereotype: {group} are not {adj} people.",
         "I refuse to believe {name} is a {insult}; the record says otherwise.",
+        "Nobody is calling you a {insult}, {name}; I just disagree.",
+        "I don't think you are {adj} at all, {name}.",
+        "You're not a {insult}, {name}, you just have different sources.",
+        "I'd never say {target} is a {insult}; the piece is fine.",
     ], measure=[
         "I would never call you a {insult}, {name}.",
         "{target} is not {adj}; the article is well argued.",
@@ -275,6 +331,8 @@ TEMPLATES: list[Template] = [
         "He shouted '{group} out' at the rally, which is disgraceful.",
         "The leaflet described {group} as a plague. That is exactly how pogroms start.",
         "Please stop calling {group} animals, it is dehumanising.",
+        "Saying {group} are {adj} is bigoted and wrong.",
+        "Posts claiming {group} are parasites should be removed.",
     ], measure=[
         "My neighbour was told '{group} go home' and it broke my heart.",
         "Writing that {group} are parasites is hate speech and should be reported.",
@@ -388,6 +446,9 @@ TEMPLATES: list[Template] = [
         "mera dost {group_ru} hai aur hum saath cricket khelte hain",
         "{group_ru} ke baray mein ye report bohat maloomati thi",
         "{group_ru} bhi {topic_ru} se pareshan hain",
+        "{group_ru} hamaray mulk ka hissa hain",
+        "{group_ru} ne bhi is mulk ke liye qurbaniyan di hain",
+        "{group_ru} ke bachay bhi hamaray school mein parhte hain",
     ], measure=[
         "aaj {topic_ru} ki khabar parh kar afsos hua",
         "{group_ru} bhi is mulk ke barabar shehri hain",
@@ -445,6 +506,156 @@ TEMPLATES: list[Template] = [
         "اس تحریر کا بہت شکریہ، {topic_ur} پر اچھی معلومات ملیں",
         "میں یہ نہیں کہہ رہا کہ وہ جاہل ہے، بس اس کی بات غلط ہے",
     ]),
+    # --- German ----------------------------------------------------------------------------------
+    *_t("german", "de", True, kind="insult", profanity=False, augment=[
+        "Du bist ein {adj_de}er {insult_de}.",
+        "{name}, du bist ein absoluter {insult_de}.",
+        "Nur ein {insult_de} schreibt so einen Artikel.",
+        "Halt einfach den Mund, {name}. Keinen interessiert, was ein {insult_de} wie du denkt.",
+        "{target_de} ist ein {insult_de} und sollte aufhören zu schreiben.",
+        "Geh zurück in die Schule, du {insult_de}.",
+        "Was bist du nur für ein {insult_de}, {name}.",
+        "Wie {adj_de} kann man eigentlich sein, {name}?",
+    ], measure=[
+        "{target_de} ist so {adj_de}, unfassbar.",
+        "Ehrlich, {name}, du bist der größte {insult_de} hier im Forum.",
+        "Jedes Wort von dir beweist, dass du ein {insult_de} bist.",
+        "Leute wie du sind einfach {adj_de}, {name}. Log dich aus.",
+    ]),
+    *_t("german", "de", True, kind="insult", profanity=True, augment=[
+        "Du Arschloch, lies erst mal den Artikel.",
+        "{name}, du bist so ein verdammter {insult_de}.",
+        "{target_de} ist ein elender Wichser.",
+        "Halt die Fresse, du {insult_de}.",
+        "Du bist ein {obfp_de}, {name}.",
+    ], measure=[
+        "Halt's Maul, du scheiß {insult_de}.",
+        "{target_de} ist ein {obfp_de}.",
+    ]),
+    *_t("german", "de", True, kind="insult", profanity=False, augment=[
+        "Du bist ein {obf_de}.",
+        "Nur ein {obf_de} glaubt so etwas, {name}.",
+    ], measure=[
+        "Was für ein {obf_de} du bist, {name}.",
+        "Dich hat keiner gefragt, {obf_de}.",
+    ]),
+    *_t("german", "de", True, kind="identity", profanity=False, augment=[
+        "{group_de} sind Ungeziefer und gehören abgeschoben.",
+        "Alle {group_de} sind Lügner und Diebe.",
+        "{group_de} sind Abschaum, jeder einzelne.",
+        "{group_de} haben in diesem Land nichts zu suchen.",
+        "Schickt die {group_de} zurück, wo sie herkommen.",
+        "{group_de} sind {gadj_de}, alle ohne Ausnahme.",
+        "Ich würde niemals {group_de} einstellen, die sind {gadj_de}.",
+        "{group_de} sind eine Plage für unser Land.",
+        "Warum sind {group_de} eigentlich alle so {gadj_de}?",
+        "Ich finde, {group_de} sind einfach {gadj_de}.",
+        "{group_de} vermehren sich wie Ratten und nehmen uns die Jobs weg.",
+        "{group_de} sind Untermenschen, das weiß doch jeder.",
+        "Mit {group_de} will ich nichts zu tun haben, das sind Schmarotzer.",
+    ], measure=[
+        "{group_de} sind Tiere und verdienen keine Rechte.",
+        "Dieses Land wäre ohne {group_de} besser dran.",
+        "{group_de} sind alle Verräter, traut ihnen nie.",
+        "Ich habe gestern {group_de} getroffen. Das ist einfach Pack.",
+        "Sind {group_de} nicht alle {gadj_de}?",
+    ]),
+    *_t("german", "de", True, kind="threat", profanity=False, augment=[
+        "Ich weiß, wo du wohnst, {name}, und ich komme dich holen.",
+        "Pass bloß auf, wenn du heute Abend nach Hause gehst, {name}.",
+        "Deine Tage sind gezählt, {name}.",
+        "Noch ein Artikel und wir stehen vor deiner Tür, {name}.",
+        "Ich breche dir alle Knochen, {name}.",
+        "Man sollte dich aufhängen, {name}.",
+        "{group_de} sollte man alle erschießen.",
+        "Wir wissen, auf welche Schule deine Kinder gehen, {name}.",
+        "Dein Auto brennt bald, {name}, verlass dich drauf.",
+        "Jemand sollte {name} endlich abstechen.",
+    ], measure=[
+        "Ich finde dich und dann wirst du dafür bezahlen, {name}.",
+        "Du wirst die nächste Woche nicht überleben, {name}.",
+        "Noch so ein Kommentar und ich schlage dich krankenhausreif, {name}.",
+        "Jemand sollte {name} endlich umbringen.",
+    ]),
+    *_t("neutral_identity", "de", False, profanity=False, augment=[
+        "Meine Nachbarn sind {group_de} und haben uns zum Essen eingeladen.",
+        "Viele {group_de} arbeiten in unserer Stadt als Lehrer und Ärzte.",
+        "Ich bin {member_de} und stimme dem Artikel zu.",
+        "Als {member_de} begrüße ich die neue Bibliothek.",
+        "{group_de} haben die gleichen Rechte wie alle anderen Bürger.",
+        "Der Bericht hat {group_de} zu den steigenden Preisen befragt.",
+        "Ich bin mit {group_de} aufgewachsen und habe viel von ihnen gelernt.",
+        "{group_de} feiern heute ein Fest im Stadtpark, alle sind eingeladen.",
+        "In meiner Firma arbeiten viele {group_de}, das Team ist großartig.",
+        "Laut Statistik leben rund zwei Millionen {group_de} in Deutschland.",
+        "Auch {group_de} leiden unter den hohen Mieten.",
+        "{group_de} aus dem ganzen Land kamen zur Veranstaltung.",
+        "Ich kenne viele {group_de}, die sich ehrenamtlich engagieren.",
+        "Die Zeitung hat {group_de} zu ihrem Alltag befragt.",
+        "Mein Kollege ist {member_de} und fährt jeden Tag mit dem Rad zur Arbeit.",
+        "Als {member_de} freue ich mich über diesen Bericht.",
+        "{group_de} und ihre Nachbarn haben gemeinsam den Spielplatz renoviert.",
+        "Der Verein unterstützt {group_de} bei der Wohnungssuche.",
+        "Ich bin selbst {member_de}, und der Text ist gut recherchiert.",
+        "{group_de} gehören genauso zu dieser Stadt wie alle anderen.",
+        "Unter den Helfern am Deich waren auch viele {group_de}.",
+        "{group_de} haben hier einen Sportverein gegründet.",
+        "Die Bürgermeisterin hat Vertreter der {group_de} getroffen.",
+        "{group_de} organisieren jedes Jahr das Straßenfest.",
+    ], measure=[
+        "Ich bin {member_de}.",
+        "Als {member_de} lebe ich seit zwanzig Jahren in dieser Stadt.",
+        "{group_de} in unserem Viertel haben Spenden für die Flutopfer gesammelt.",
+    ]),
+    *_t("german", "de", False, profanity=False, augment=[
+        "Danke für den gründlichen Bericht zum Thema {topic_de}.",
+        "Ich sehe das beim Thema {topic_de} anders, aber der Artikel ist ausgewogen.",
+        "Weiß jemand, wann es Neues zum Thema {topic_de} gibt?",
+        "{name}, ich verstehe deinen Punkt, aber die Zahlen sagen etwas anderes.",
+        "Das ist überhaupt nicht {adj_de}, sondern gut recherchiert.",
+        "{name} ist kein {insult_de}, nur schlecht informiert.",
+        "Niemand hier ist ein {insult_de}; wir sind nur anderer Meinung.",
+        "Ich habe nie gesagt, dass du ein {insult_de} bist, {name}.",
+        "{group_de} sind nicht {gadj_de}, das zeigen die Zahlen.",
+        "Es ist schlicht falsch, dass {group_de} {gadj_de} seien.",
+        "{group_de} als Ungeziefer zu bezeichnen ist widerlich und hat hier nichts verloren.",
+        "Jemand hat {name} einen {insult_de} genannt; das geht gar nicht.",
+        "Hört auf zu behaupten, {group_de} seien Terroristen. Das ist falsch und verletzend.",
+        "Wer schreibt, {group_de} seien Parasiten, betreibt Hetze.",
+        "Der Kommentar, der {group_de} Ratten nannte, wurde gemeldet.",
+        "Du bist doch kein {insult_de}, {name}, du siehst das nur anders.",
+        "Ich halte dich nicht für einen {insult_de}, {name}.",
+        "Keiner hier hält dich für {adj_de}, {name}.",
+        "Du bist nicht {adj_de}, {name}; die Frage ist berechtigt.",
+        "Man muss {name} nicht gleich einen {insult_de} nennen.",
+        "Zu behaupten, {group_de} seien {gadj_de}, ist rassistisch.",
+        "Wer {group_de} als Tiere bezeichnet, sollte gemeldet werden.",
+        "Es ist Hetze, {group_de} Verbrecher zu nennen.",
+        "Der Satz '{group_de} raus' ist menschenverachtend.",
+        "Dass jemand {name} einen {insult_de} genannt hat, finde ich unmöglich.",
+        "{interj_de}, {event_de}!",
+        "Verdammt guter Artikel, danke.",
+        "Was zur Hölle war das in der zweiten Halbzeit?",
+        "Scheiße, die Zahlen zum Thema {topic_de} sind übel.",
+        "Die Opposition wird das Gesetz im Bundestag killen.",
+        "Der Stürmer hat die Abwehr heute komplett zerlegt.",
+        "Dieser Verkehr bringt mich noch um.",
+        "Ich könnte für eine Currywurst morden.",
+        "Der Ausschuss wird den Bericht zum Thema {topic_de} begraben.",
+        "Dieser blöde Drucker ist schon wieder kaputt.",
+    ], measure=[
+        "Guter Artikel zum Thema {topic_de}, die Zahlen helfen wirklich.",
+        "Niemand sollte behaupten, {group_de} seien {gadj_de}.",
+        "Ich würde dich nie einen {insult_de} nennen, {name}.",
+        "Du bist kein {insult_de}, nur weil du das fragst, {name}.",
+        "Zu schreiben, {group_de} seien Schmarotzer, ist Volksverhetzung und gehört gemeldet.",
+        "Ich habe es satt, dass Leute {group_de} Diebe nennen; das ist eine Lüge.",
+        "{event_de}... {interj_de}!",
+        "Scheiße, ich habe vergessen, wählen zu gehen.",
+        "Die neue Regel zum Thema {topic_de} ist tot, bevor sie in Kraft tritt.",
+        "Unsere Mannschaft hat sie drei zu null abgeschlachtet, was für ein Abend.",
+        "Die App ist kompletter Müll, sie stürzt ständig ab.",
+    ]),
 ]
 
 
@@ -498,8 +709,9 @@ def augmentation_cases(seed: int = 0) -> list[Case]:
 
 
 def neutral_identity_cases() -> list[Case]:
-    """Every group in every held-out, non-abusive template that names one (English, Roman Urdu,
-    Urdu script): the sentences whose flag rate is the identity false-positive rate."""
+    """Every group in every held-out, non-abusive template that names one (English, German,
+    Roman Urdu, Urdu script): the sentences whose flag rate is the identity false-positive
+    rate."""
     neutral = ("neutral_identity", "roman_urdu", "urdu_script")
     return [case for template in TEMPLATES
             if template.split == "measure" and not template.abusive
