@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parley.engine.lexical import DENSE_FEATURES, LexicalFeaturizer, Lexicon, fold_text, tokenize
+from parley.engine.lexical import (
+    DENSE_FEATURES,
+    LexicalFeaturizer,
+    Lexicon,
+    clause_numbers,
+    fold_text,
+    tokenize,
+)
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +114,9 @@ def test_lexicon_phrase_and_wildcard_entries() -> None:
         ("Du bist kein Trottel", True),
         ("Niemand hier ist ein Heuchler", True),
         ("Du bist ein Heuchler", False),
+        ("Nobody asked you, idiot", False),
+        ("Dich hat keiner gefragt, Trottel", False),
+        ("No, you are a moron", False),
         ("you are stupid, not smart", False),
         ("you are a moron", False),
     ],
@@ -115,3 +125,9 @@ def test_negation_scope(featurizer, text: str, negated: bool) -> None:
     dense = _dense(featurizer, text)
     assert (dense["negated_insult"] > 0) is negated
     assert (dense["plain_insult"] > 0) is not negated
+
+
+def test_clause_numbers_follow_tokenize() -> None:
+    folded = fold_text("No, you are * a moron; not 'really'. ok")
+    assert len(clause_numbers(folded)) == len(tokenize(folded))
+    assert clause_numbers(folded) == [0, 1, 1, 1, 1, 2, 2, 3]

@@ -98,6 +98,22 @@ def tokenize(folded: str) -> list[str]:
     return [t.strip("*'") or t for t in _TOKEN.findall(folded) if t.strip("*'")]
 
 
+_CLAUSE_END = re.compile(r"[,.;:!?،۔؟]")
+
+
+def clause_numbers(folded: str) -> list[int]:
+    """For each token :func:`tokenize` returns, the number of the clause it sits in (clauses end
+    at , . ; : ! ? and their Urdu forms), so a negation does not reach across a clause:
+    "Nobody asked you, idiot" is not a negated insult."""
+    numbers, clause, end = [], 0, 0
+    for match in _TOKEN.finditer(folded):
+        clause += len(_CLAUSE_END.findall(folded, end, match.start()))
+        end = match.end()
+        if match.group().strip("*'"):
+            numbers.append(clause)
+    return numbers
+
+
 _DOUBLE = re.compile(r"(.)\1")
 
 
@@ -288,14 +304,16 @@ class LexicalFeaturizer:
         # Scoped negation: "not stupid", "would never call you a clown" negate the insult;
         # Urdu puts "nahi" after the word ("jahil nahi"), so look both ways for ur/ur-Latn words.
         negations = set(self.lexicon.positions("negation", tokens, singles))
+        clauses = clause_numbers(folded)
         negated = 0
         insults = self.lexicon.positions("insult", tokens, singles) + self.lexicon.positions(
             "profanity", tokens, singles)
         for i in insults:
             before = range(max(0, i - NEGATION_SCOPE), i)
             after = range(i + 1, min(len(tokens), i + 3))
-            if any(j in negations for j in before) or any(
-                    j in negations and tokens[j] in _POSTPOSED_NEGATIONS for j in after):
+            if any(j in negations and clauses[j] == clauses[i] for j in before) or any(
+                    j in negations and clauses[j] == clauses[i]
+                    and tokens[j] in _POSTPOSED_NEGATIONS for j in after):
                 negated += 1
         letters = [ch for ch in text if ch.isalpha()]
         upper = sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= 8 else 0.0
