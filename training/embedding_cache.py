@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 CACHE_DIR = Path(__file__).parent / "cache"
+KEY_BYTES = 20  # SHA-1
 
 
 class TextEncoder(Protocol):
@@ -45,7 +46,9 @@ class EmbeddingCache:
         for shard in sorted(self.folder.glob("*.npz")):
             with np.load(shard) as data:
                 for key, row in zip(data["keys"], data["emb"], strict=True):
-                    self._rows[bytes(key)] = row
+                    # numpy's fixed-width bytes drop trailing NULs: restore the 20-byte digest,
+                    # or the 1 text in 256 whose SHA-1 ends in 0x00 would never be found again.
+                    self._rows[bytes(key).ljust(KEY_BYTES, b"\0")] = row
 
     def embed(self, texts: Sequence[str], *, label: str = "texts",
               chunk: int = 2048) -> np.ndarray:
@@ -64,7 +67,7 @@ class EmbeddingCache:
                 for start in range(0, len(items), chunk):
                     part = items[start:start + chunk]
                     emb = self.encoder.encode([t for _, t in part], max_tokens=self.max_tokens)
-                    part_keys = np.array([k for k, _ in part], dtype="S20")
+                    part_keys = np.array([k for k, _ in part], dtype=f"S{KEY_BYTES}")
                     shard = self.folder / f"{label}-{int(time.time() * 1000)}.npz"
                     np.savez(shard, keys=part_keys, emb=emb.astype(np.float32))
                     for (key, _), row in zip(part, emb, strict=True):
