@@ -97,6 +97,11 @@ def evaluate_set(report: Report, name: str, examples: Sequence[Example],
     report.add(name, **metrics)
 
 
+def _last_written_ids() -> set[str]:
+    return {functional_suite.template_id(t) for t in functional_suite.TEMPLATES
+            if t.pattern in functional_suite.LAST_WRITTEN}
+
+
 def evaluate_functional(report: Report, cases: Sequence[functional_suite.Case],
                         probs: dict[str, np.ndarray], predicted: np.ndarray) -> dict[str, float]:
     """Accuracy of the abusive verdicts ``predicted`` on the held-out functional suite."""
@@ -107,6 +112,10 @@ def evaluate_functional(report: Report, cases: Sequence[functional_suite.Case],
         mask = np.array([c.category == category for c in cases])
         summary[f"functional_{category}"] = float(correct[mask].mean())
         report.add(f"  functional/{category}", accuracy=correct[mask].mean(), n=int(mask.sum()))
+    last = np.array([c.template_id in _last_written_ids() for c in cases])
+    if last.any():
+        report.add("  functional/last-written templates", accuracy=correct[last].mean(),
+                   n=int(last.sum()))
     profane = [i for i, c in enumerate(cases) if c.profanity is not None]
     if profane:
         gold = np.array([cases[i].profanity for i in profane])
@@ -119,7 +128,8 @@ def evaluate_functional(report: Report, cases: Sequence[functional_suite.Case],
 def identity_false_positive_rate(heads: AttributeHeads, embed, report: Report) -> float:
     """Share of neutral sentences naming an identity group that are flagged abusive.
 
-    Uses every group in every held-out neutral template (English, Roman Urdu, Urdu script).
+    Uses every group in every held-out neutral template (English, German, Roman Urdu, Urdu
+    script).
     """
     cases = functional_suite.neutral_identity_cases()
     texts = [c.text for c in cases]

@@ -755,6 +755,19 @@ def cases(split: str, *, per_template: int | None = None, seed: int = 0) -> list
             for case in expand(template, limit=limit, seed=seed)]
 
 
+#: Held-out templates written last (third session), before the heads that ship were trained, and
+#: never read to choose anything: the least biased part of the suite (the rest of the held-out
+#: templates had their failures read while augmentation was written).
+LAST_WRITTEN = frozenset((
+    "{group} keep multiplying while the rest of us pay for it.",
+    "Honestly, is there a single one of the {group} who isn't a criminal?",
+    "You should be careful walking home alone, {name}.",
+    "Someone will make you regret this article, {name}.",
+    "Posting that {group} are subhuman says more about you than about them.",
+    "{group} were among the victims of the attack, the report says.",
+))
+
+
 def measure_cases() -> list[Case]:
     """The held-out functional suite used for reporting."""
     return cases("measure")

@@ -170,3 +170,10 @@ def test_a_secondary_cut_must_earn_its_place():
     assert choose_thresholds(examples, probs)["INSULT"] == 1.0
     probs["INSULT"] = np.where(np.arange(n) < 300, 0.95, 0.05)
     assert choose_thresholds(examples, probs)["INSULT"] < 1.0
+
+
+def test_last_written_templates_are_held_out():
+    """The templates reported as the least biased part of the suite never train the heads."""
+    for pattern in functional_suite.LAST_WRITTEN:
+        matches = [t for t in functional_suite.TEMPLATES if t.pattern == pattern]
+        assert matches and all(t.split == "measure" for t in matches), pattern
