@@ -64,8 +64,9 @@ def test_clear_abuse_and_clear_clean(heads, encoder):
 
 
 def test_profanity_is_scored_apart_from_abuse(heads, encoder):
-    texts = ["Damn, what a goal!", "Fucking hell, the power went out again."]
-    probs = score(heads, encoder, texts, ["en", "en"])
+    texts = ["Damn, what a goal!", "Fucking hell, the power went out again.",
+             "Scheiße, was für ein Tor!", "Verdammt, der Zug ist schon wieder zu spät."]
+    probs = score(heads, encoder, texts, ["en", "en", "de", "de"])
     assert np.all(probs["PROFANITY"] > 0.5)
     assert not heads.is_abusive(probs).any()
 
