@@ -93,9 +93,14 @@ def _fold_leet_token(match: re.Match[str]) -> str:
     return token
 
 
+def _kept(match_text: str) -> str:
+    """A raw token without its edge ``*`` and ``'``; empty when nothing else is left (dropped)."""
+    return match_text.strip("*'")
+
+
 def tokenize(folded: str) -> list[str]:
     """Split folded text into word tokens (Unicode letters and digits, ``*`` kept inside words)."""
-    return [t.strip("*'") or t for t in _TOKEN.findall(folded) if t.strip("*'")]
+    return [kept for kept in map(_kept, _TOKEN.findall(folded)) if kept]
 
 
 _CLAUSE_END = re.compile(r"[,.;:!?،۔؟]")
@@ -109,7 +114,7 @@ def clause_numbers(folded: str) -> list[int]:
     for match in _TOKEN.finditer(folded):
         clause += len(_CLAUSE_END.findall(folded, end, match.start()))
         end = match.end()
-        if match.group().strip("*'"):
+        if _kept(match.group()):
             numbers.append(clause)
     return numbers
 
@@ -304,7 +309,7 @@ class LexicalFeaturizer:
         # Scoped negation: "not stupid", "would never call you a clown" negate the insult;
         # Urdu puts "nahi" after the word ("jahil nahi"), so look both ways for ur/ur-Latn words.
         negations = set(self.lexicon.positions("negation", tokens, singles))
-        clauses = clause_numbers(folded)
+        clauses = clause_numbers(folded) if negations else []  # only read when there are some
         negated = 0
         insults = self.lexicon.positions("insult", tokens, singles) + self.lexicon.positions(
             "profanity", tokens, singles)
