@@ -112,7 +112,8 @@ def evaluate_functional(report: Report, cases: Sequence[functional_suite.Case],
         mask = np.array([c.category == category for c in cases])
         summary[f"functional_{category}"] = float(correct[mask].mean())
         report.add(f"  functional/{category}", accuracy=correct[mask].mean(), n=int(mask.sum()))
-    last = np.array([c.template_id in _last_written_ids() for c in cases])
+    last_ids = _last_written_ids()
+    last = np.array([c.template_id in last_ids for c in cases])
     if last.any():
         report.add("  functional/last-written templates", accuracy=correct[last].mean(),
                    n=int(last.sum()))
