@@ -20,7 +20,8 @@ from pathlib import Path
 
 ATTRIBUTES = ("TOXICITY", "SEVERE_TOXICITY", "INSULT", "PROFANITY", "THREAT", "IDENTITY_ATTACK")
 TRAINABLE = ("olid", "davidson2017", "ruhsold", "germeval2018", "germeval2021",
-             "urdu_threat_fire2022")
+             "urdu_threat_fire2022", "toxic_spans", "implicit_hate", "toxigen_seed",
+             "urdu_abusive")
 MEASURE_ONLY = ("trac1_en", "trac1_hi", "socc_c3")
 SPLIT_SEED = "parley-2026-11"
 DEV_FRACTION = 0.15
@@ -248,6 +249,106 @@ def load_socc(root: Path) -> Iterator[Example]:
                           fine=row["crowd_toxicity_level"], split="dev")
 
 
+#: Toxic Spans span types -> Parley attributes ("Other Toxicity" only makes a post toxic).
+TOXIC_SPAN_TYPES = {"Insult": "INSULT", "Profane/Obscene": "PROFANITY",
+                    "Identity based Attack": "IDENTITY_ATTACK", "Threat": "THREAT"}
+
+
+def load_toxic_spans(root: Path) -> Iterator[Example]:
+    """Toxic Spans (Civil Comments posts with toxicity >= 0.5, CC0): per post, an attribute is 1
+    when at least half of its annotators marked a span of that type, 0 when none did while some
+    span was marked (the post is toxic in another way), unknown in between. TOXICITY is 1 when
+    most annotators marked any span; the set has almost no clean posts, so it is never 0."""
+    folder = root / "toxic_spans" / "data"
+    types_of: dict[str, set[str]] = {}
+    for row in _rows_csv(folder / "spans.csv"):
+        if row and row[0].isdigit() and row[1] in TOXIC_SPAN_TYPES:
+            types_of.setdefault(row[0], set()).add(TOXIC_SPAN_TYPES[row[1]])
+        elif row and row[0].isdigit():
+            types_of.setdefault(row[0], set())
+    raters: dict[str, list[set[str] | None]] = {}
+    rows = _rows_csv(folder / "annotations.csv")
+    next(rows)
+    for annotation, comment_id, *_rest in rows:
+        raters.setdefault(comment_id, []).append(types_of.get(annotation))
+    rows = _rows_csv(folder / "comments.csv")
+    next(rows)
+    for comment_id, text in rows:
+        marks = raters.get(comment_id)
+        if not marks:
+            continue
+        n = len(marks)
+        marked = [m for m in marks if m is not None]
+        labels: dict[str, int] = {}
+        if len(marked) * 2 >= n:
+            labels["TOXICITY"] = 1
+        for name in TOXIC_SPAN_TYPES.values():
+            k = sum(name in m for m in marked)
+            if k * 2 >= n:
+                labels[name] = 1
+            elif k == 0 and marked:
+                labels[name] = 0
+        if not labels:
+            continue
+        attack = any(labels.get(a) == 1 for a in ("INSULT", "THREAT", "IDENTITY_ATTACK"))
+        yield Example(normalise(text), "en", "toxic_spans", labels, 1 if attack else None,
+                      labels.get("TOXICITY"), fine="+".join(sorted(k for k, v in labels.items()
+                                                                   if v)))
+
+
+def load_implicit_hate(root: Path) -> Iterator[Example]:
+    """Latent Hatred (ElSherief et al. 2021): implicit and explicit hate are identity attacks
+    (explicit hate is severe; the "threatening" implicit class is a threat). "not_hate" says
+    nothing of insults or profanity, so only the hate attributes are 0 there."""
+    folder = root / "implicit_hate"
+    threatening: set[str] = set()
+    rows = _rows_tsv(folder / "implicit_hate_v1_stg2_posts.tsv")
+    next(rows)
+    for row in rows:
+        if len(row) >= 2 and "threatening" in (row[1], row[2] if len(row) > 2 else ""):
+            threatening.add(normalise(row[0]))
+    rows = _rows_tsv(folder / "implicit_hate_v1_stg1_posts.tsv")
+    next(rows)
+    for row in rows:
+        if len(row) < 2:
+            continue
+        text, label = normalise(row[0]), row[1].strip()
+        if label == "not_hate":
+            labels = {"IDENTITY_ATTACK": 0, "THREAT": 0, "SEVERE_TOXICITY": 0}
+            abusive = None
+        else:
+            labels = {"TOXICITY": 1, "IDENTITY_ATTACK": 1}
+            if label == "explicit_hate":
+                labels["SEVERE_TOXICITY"] = 1
+            if text in threatening:
+                labels["THREAT"] = 1
+            abusive = 1
+        yield Example(text, "en", "implicit_hate", labels, abusive, abusive, fine=label)
+
+
+def load_toxigen_seed(root: Path) -> Iterator[Example]:
+    """ToxiGen's human-written seed sentences: implicitly hateful ones attack their group;
+    neutral ones name the group and are clean."""
+    with (root / "toxigen_seed" / "toxigen_seed_sentences.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            hate = row["label"] == "hate"
+            labels = ({"TOXICITY": 1, "IDENTITY_ATTACK": 1, "INSULT": 0} if hate else _clean())
+            yield Example(normalise(row["text"]), "en", "toxigen_seed", labels, int(hate),
+                          int(hate), fine=f"{row['label']}/{row['target_group']}")
+
+
+def load_urdu_abusive(root: Path) -> Iterator[Example]:
+    """Urdu Abusive Dataset (YouTube comments, Urdu script): abusive or clean."""
+    rows = _rows_csv(root / "urdu_abusive" / "urdu_abusive_dataset.utf8.csv")
+    next(rows)
+    for row in rows:
+        if len(row) < 2 or row[0].strip() not in ("0", "1"):
+            continue
+        abusive = int(row[0].strip())
+        labels = {"TOXICITY": 1} if abusive else _clean()
+        yield Example(normalise(row[1]), "ur", "urdu_abusive", labels, abusive, abusive)
+
+
 LOADERS: dict[str, Callable[[Path], Iterator[Example]]] = {
     "olid": load_olid,
     "davidson2017": load_davidson,
@@ -258,6 +359,10 @@ LOADERS: dict[str, Callable[[Path], Iterator[Example]]] = {
     "trac1_en": lambda root: load_trac1(root, "en"),
     "trac1_hi": lambda root: load_trac1(root, "hi"),
     "socc_c3": load_socc,
+    "toxic_spans": load_toxic_spans,
+    "implicit_hate": load_implicit_hate,
+    "toxigen_seed": load_toxigen_seed,
+    "urdu_abusive": load_urdu_abusive,
 }
 
 
