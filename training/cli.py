@@ -141,12 +141,15 @@ def choose_thresholds(examples: Sequence[Example],
 def run_training(sets: dict[str, list[Example]], embed, model_dir: Path, *,
                  classifier: AbuseHeadsClassifier | None = None,
                  augment: Sequence[functional_suite.Case] | None = None,
+                 extra: Sequence[Example] = (),
                  metadata: dict | None = None):
-    """Fit, calibrate, pick the threshold and export; return the loaded heads."""
+    """Fit, calibrate, pick the threshold and export; return the loaded heads. ``extra`` are
+    more training-only examples (the counterfactual fairness sentences)."""
     classifier = classifier or AbuseHeadsClassifier()
     rows = [e for name in sets for e in sets[name]]
     augment_cases = functional_suite.augmentation_cases() if augment is None else augment
-    train = [e for e in rows if e.split == "train"] + examples_from_cases(augment_cases)
+    train = ([e for e in rows if e.split == "train"] + examples_from_cases(augment_cases)
+             + list(extra))
     calibration = [e for e in rows if e.split == "calibration"]
     if not train or not calibration:
         raise ValueError("need rows in both the train and the calibration split")
@@ -219,20 +222,41 @@ def train(argv: Sequence[str]) -> int:
     parser.add_argument("--embedding-inputs", default=None,
                         help="encoder outputs the heads read, comma-separated (default: every "
                              "output of encoder.onnx, e.g. embedding,abuse_embedding)")
+    parser.add_argument("--leave-out", nargs="*", default=[], choices=TRAINABLE,
+                        help="train without these sets and report each of them whole "
+                             "(leave-one-dataset-out); needs --model-dir, a copy of the model "
+                             "folder, so the shipped heads are never overwritten")
     args = parser.parse_args(list(argv))
     try:
         sets = _load_sets(TRAINABLE, args.data)
     except FileNotFoundError as error:
         print(f"parley train: {error}", file=sys.stderr)
         return 2
+    held_out = {name: sets.pop(name) for name in args.leave_out}
+    if held_out and args.model_dir.resolve() == MODEL_DIR.resolve():
+        print("parley train: --leave-out needs --model-dir DIR, a copy of the model folder "
+              "(cp -r src/parley/engine/model DIR)", file=sys.stderr)
+        return 2
     embed = _Embedder(args.model_dir, args.embedding_inputs.split(",")
                       if args.embedding_inputs else None)
     inputs = embed.inputs or embed.encoder_outputs()
     classifier = AbuseHeadsClassifier(C=args.C, embedding_scale=args.embedding_scale,
                                       nb_smoothing=args.nb_smoothing)
+    from training.counterfactual import fairness_examples
+
     heads = run_training(sets, embed, args.model_dir, classifier=classifier,
-                         metadata={"trained_on": list(TRAINABLE) + ["functional_augment"],
+                         extra=fairness_examples(),
+                         metadata={"trained_on": list(sets) + ["functional_augment",
+                                                               "counterfactual"],
                                    "embedding_inputs": list(inputs)})
+    if held_out:
+        report = Report()
+        for name, examples in held_out.items():
+            probs = score_examples(heads, examples, embed([e.text for e in examples], name))
+            evaluate_set(report, f"{name} (left out, all {len(examples)} rows)", examples, probs,
+                         heads.is_abusive(probs))
+        print("\n".join(report.lines()))
+        return 0
     if not args.no_report:
         report = measure(heads, sets, embed)
         print("\n".join(report.lines()))
@@ -253,7 +277,14 @@ def evaluate(argv: Sequence[str]) -> int:
                         help="which sets to measure (default: all)")
     parser.add_argument("--split", choices=("dev", "calibration"), default="dev")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--prewritten", action="store_true",
+                        help="score training/prewritten_heldout.py with the whole engine "
+                             "(cases written before the second model trained) and stop")
     args = parser.parse_args(list(argv))
+    if args.prewritten:
+        from training.heldout import prewritten_main
+
+        return prewritten_main(None if args.model_dir == MODEL_DIR else args.model_dir)
     unknown = sorted(set(args.sets) - set(datasets.LOADERS))
     if unknown:
         print(f"parley evaluate: unknown set(s) {', '.join(unknown)}", file=sys.stderr)
