@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo install test lint bench bench-engine clean
+.PHONY: demo install test lint bench bench-engine bench-posting clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: install
 
 bench-engine: install
 	$(BIN)/python bench/engine.py
+
+bench-posting: install
+	$(BIN)/python bench/posting.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

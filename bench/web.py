@@ -61,17 +61,46 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def start_gunicorn(app: str, *, workers: int, env: dict, log: Any = subprocess.DEVNULL,
-                   cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
+                   cwd: Path | None = None,
+                   gunicorn: Path | None = None) -> tuple[subprocess.Popen, str]:
     """Start gunicorn as the benchmarks run it (gthread, one thread a worker, keep-alive) on a
-    free port; return the process and its base URL."""
+    free port; return the process and its base URL. ``gunicorn`` is another virtualenv's
+    gunicorn (bench/posting.py serves Isso from its own); by default this one's."""
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+        [str(gunicorn or BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", "gthread", "--threads", "1",
          "--keep-alive", "30", "--log-level", "warning"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
     )
     return server, f"http://127.0.0.1:{port}"
+
+
+def stop_server(server: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server started by ``start_gunicorn``: SIGTERM (graceful), then SIGKILL."""
+    if server.poll() is None:
+        server.terminate()
+    try:
+        server.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=timeout)
+
+
+def parley_env(workdir: Path, *, engine: str = "off") -> dict:
+    """The environment Parley is benchmarked in: SQLite under ``workdir``, no Redis, rate
+    limits off, the engine ``engine`` ("off" or "on")."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(PARLEY_DATA_DIR=str(workdir), PARLEY_RATELIMIT_ENABLED="0", PARLEY_ENGINE=engine,
+               PARLEY_DEBUG="0", DJANGO_SETTINGS_MODULE="parley.settings",
+               PARLEY_LOG_LEVEL="ERROR")
+    return env
+
+
+def seed_database(env: dict) -> None:
+    """Migrate a fresh SQLite database and seed it (bench/seed_web.py: 10 stories x 100 each)."""
+    subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], env=env, check=True)
 
 
 def wait_until_served(url: str, server: subprocess.Popen, timeout: float = 30) -> bool:
@@ -88,16 +117,27 @@ def wait_until_served(url: str, server: subprocess.Popen, timeout: float = 30) -
 
 
 def run_wrk(url: str, *, duration: int, connections: int, threads: int,
-            body: dict | None = None, workdir: Path) -> dict:
-    """Run wrk once and return req/s, p50/p99 latency (ms) and the count of non-2xx answers."""
+            body: dict | list[dict] | None = None, workdir: Path,
+            timeout: int | None = None) -> dict:
+    """Run wrk once and return req/s, p50/p99 latency (ms) and the count of non-2xx answers.
+
+    ``body``: POST this JSON body, or each of a list of bodies in turn (bench/wrk_post_json.lua;
+    "{n}" in a body becomes a number unique to the request). ``timeout``: wrk's per-request
+    timeout in seconds (wrk's default is 2; slower answers count as timeouts, not latencies).
+    """
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if timeout is not None:
+        cmd.append(f"--timeout={timeout}s")
     env = dict(os.environ)
     if body is not None:
-        body_file = workdir / "body.json"
-        body_file.write_text(json.dumps(body))
+        bodies = body if isinstance(body, list) else [body]
+        body_file = workdir / "bodies.jsonl"
+        body_file.write_text("".join(json.dumps(b, ensure_ascii=False) + "\n" for b in bodies),
+                             encoding="utf-8")
         env["BENCH_BODY_FILE"] = str(body_file)
         cmd += ["-s", str(HERE / "wrk_post_json.lua")]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, env=env, check=True).stdout
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, env=env, check=True,
+                         timeout=duration + (timeout or 2) + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -118,13 +158,9 @@ def main() -> int:
         return 2
 
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(PARLEY_DATA_DIR=str(workdir), PARLEY_RATELIMIT_ENABLED="0", PARLEY_ENGINE="off",
-               PARLEY_DEBUG="0", DJANGO_SETTINGS_MODULE="parley.settings",
-               PARLEY_LOG_LEVEL="ERROR")
+    env = parley_env(workdir, engine="off")
     print(f"database: {workdir / 'parley.sqlite3'}", flush=True)
-    subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], env=env, check=True)
+    seed_database(env)
 
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
     server, base = start_gunicorn("parley.wsgi", workers=args.workers, env=env, log=log)
@@ -173,8 +209,7 @@ def main() -> int:
             print(f"{name:30} {result['rps']:9.0f} {result['p50']:8.2f} {result['p99']:8.2f} "
                   f"{result['non2xx']:8d}  {verdict} {result['socket_errors']}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_server(server)
         log.close()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
