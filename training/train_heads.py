@@ -102,8 +102,9 @@ class AbuseHeadsClassifier:
     def __init__(self, *, n_buckets: int = 2**18, C: float = 4.0, embedding_scale: float = 2.0,
                  language_copies: bool = True, source_cap: int = 8000,
                  augment_weight: float = 1.0, nb_smoothing: float | None = None,
-                 random_state: int = 20261125) -> None:
+                 group_blind: bool = True, random_state: int = 20261125) -> None:
         self.n_buckets = n_buckets
+        self.group_blind = group_blind
         self.nb_smoothing = nb_smoothing
         self.language_copies = language_copies
         self.C = C
@@ -114,7 +115,8 @@ class AbuseHeadsClassifier:
 
     def featurizer(self) -> LexicalFeaturizer:
         """The lexical featurizer these settings describe (the same one serving uses)."""
-        return LexicalFeaturizer(n_buckets=self.n_buckets, language_copies=self.language_copies)
+        return LexicalFeaturizer(n_buckets=self.n_buckets, language_copies=self.language_copies,
+                                 group_blind=self.group_blind)
 
     def features(self, texts: Sequence[str], embeddings: np.ndarray,
                  languages: Sequence[str] | None = None) -> FeatureMatrix:

@@ -131,3 +131,26 @@ def test_clause_numbers_follow_tokenize() -> None:
     folded = fold_text("No, you are * a moron; not 'really'. ok")
     assert len(clause_numbers(folded)) == len(tokenize(folded))
     assert clause_numbers(folded) == [0, 1, 1, 1, 1, 2, 2, 3]
+
+
+def test_group_blind_ngrams_give_a_group_name_no_weight_of_its_own() -> None:
+    """With group_blind, sentences that differ only in the group (or in a militant group's or
+    a conflict zone's name) hash to the same n-gram features; the dense lexicon block still
+    counts the identity term."""
+    from parley.engine.lexical import GROUP_TOKEN, LexicalFeaturizer, fold_text, tokenize
+
+    blind = LexicalFeaturizer(group_blind=True)
+    n = blind.n_buckets
+    for a, b in [("Muslims are vermin", "Sikhs are vermin"),
+                 ("The Haqqani network hides in North Waziristan",
+                  "The Taliban network hides in North Kurram")]:
+        ia, va = blind.transform_one(a)
+        ib, vb = blind.transform_one(b)
+        assert ia[ia < n].tolist() == ib[ib < n].tolist()
+        np.testing.assert_allclose(va[ia < n], vb[ib < n])
+    assert blind.mask_groups(tokenize(fold_text("Hindus aur Musalman"))) == [
+        GROUP_TOKEN, "aur", GROUP_TOKEN]
+    sighted = LexicalFeaturizer(group_blind=False)
+    ia, _ = sighted.transform_one("Muslims are vermin")
+    ib, _ = sighted.transform_one("Sikhs are vermin")
+    assert ia[ia < n].tolist() != ib[ib < n].tolist()

@@ -67,6 +67,7 @@ class AttributeHeads:
             n_buckets=int(lexical["n_buckets"]), word_ngrams=tuple(lexical["word_ngrams"]),
             char_ngrams=tuple(lexical["char_ngrams"]),
             language_copies=bool(lexical.get("language_copies", False)),
+            group_blind=bool(lexical.get("group_blind", False)),
             lexicon=Lexicon.load(model_dir))
         with np.load(npz_path) as data:
             weights = {name: data[name].astype(np.float32) for name in data.files}

@@ -20,6 +20,8 @@ import numpy as np
 
 MODEL_DIR = Path(__file__).parent / "model"
 LEXICON_FILES = ("lexicon_parley.txt", "lexicon_ruhsold_roman_urdu.txt")
+#: What a group or reported-news name becomes in group-blind n-grams (no text folds to it).
+GROUP_TOKEN = "\u27e8group\u27e9"
 # RUHSOLD's list also holds everyday function words ("hai", "ko", "in"); they carry no signal.
 RUHSOLD_STOPWORDS = frozenset((
     "aap", "ab", "bhi", "din", "ek", "ga", "ha", "hai", "hot", "in", "ja", "jo", "k", "kar", "ki",
@@ -220,11 +222,16 @@ class LexicalFeaturizer:
 
     def __init__(self, *, n_buckets: int = 2**18, word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] = (2, 5), language_copies: bool = True,
-                 lexicon: Lexicon | None = None) -> None:
+                 group_blind: bool = False, lexicon: Lexicon | None = None) -> None:
         self.n_buckets = n_buckets
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.language_copies = language_copies
+        #: Identity terms and reported-news names (lexicon sections ``identity`` and
+        #: ``reported``) become one placeholder token in the hashed n-grams, so a group's or a
+        #: militant group's name can never carry abuse weight by itself; the dense lexicon
+        #: features still see the words ("identity x dehumanising" needs them).
+        self.group_blind = group_blind
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
 
     @property
@@ -236,6 +243,7 @@ class LexicalFeaturizer:
         """The settings a model file records so serving rebuilds the same featurizer."""
         return {"n_buckets": self.n_buckets, "word_ngrams": list(self.word_ngrams),
                 "char_ngrams": list(self.char_ngrams), "language_copies": self.language_copies,
+                "group_blind": self.group_blind,
                 "copy_languages": list(COPY_LANGUAGES), "dense_features": list(DENSE_FEATURES)}
 
     def transform_one(self, text: str,
@@ -249,9 +257,10 @@ class LexicalFeaturizer:
         folded = fold_text(text)
         tokens = tokenize(folded)
         counts: dict[int, float] = {}
-        word_grams = self._word_grams(tokens)
+        hashed = self.mask_groups(tokens) if self.group_blind else tokens
+        word_grams = self._word_grams(hashed)
         self._add_hashed(counts, word_grams, salt=b"w")
-        self._add_hashed(counts, self._char_grams(tokens), salt=b"c")
+        self._add_hashed(counts, self._char_grams(hashed), salt=b"c")
         copy = copy_language(language) if self.language_copies else None
         if copy:
             self._add_hashed(counts, word_grams, salt=b"w:" + copy.encode())
@@ -262,6 +271,15 @@ class LexicalFeaturizer:
         indices = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
         values = np.fromiter((counts[i] for i in indices), dtype=np.float32, count=len(counts))
         return indices, values
+
+    def mask_groups(self, tokens: list[str]) -> list[str]:
+        """``tokens`` with identity terms and reported-news names replaced by ``GROUP_TOKEN``."""
+        singles = collapse_doubles(tokens)
+        masked = list(tokens)
+        for section in ("identity", "reported"):
+            for i in self.lexicon.positions(section, tokens, singles):
+                masked[i] = GROUP_TOKEN
+        return masked
 
     def transform(self, texts: Sequence[str], languages: Sequence[str | None] | None = None,
                   ) -> list[tuple[np.ndarray, np.ndarray]]:
