@@ -23,10 +23,14 @@ One run measures both on this machine, under the same server and load: gunicorn 
 - wrk: `apt-get install -y wrk` (Debian package). When wrk is missing and this runs as root
   with apt-get, the script installs it; otherwise it says so and stops.
 
-Prints, for each: req/s, p50, p99, non-2xx answers and the rows written; for Parley, how the
-comments posted during the measured run were decided (published / pending / rejected, and how
-many were held only because the engine timed out or failed), then Parley / Isso. Nothing is
-asserted. The goal (issue 9): Parley posting with the engine on >= Isso posting with none.
+Prints, for each: req/s, p50, p99, non-2xx answers, the server's CPU time per comment written
+(gunicorn master and workers, from /proc: far less sensitive to other load than req/s, and it
+tells a server that waits on the disk from one that computes) and the rows written; for Parley,
+how the comments posted during the measured run were decided (published / pending / rejected,
+and how many were held only because the engine timed out or failed); then Parley / Isso.
+Nothing is asserted. The goal (issue 9): Parley posting with the engine on >= Isso posting
+with none. Isso's SQLite runs in rollback-journal mode and fsyncs every commit; Parley's in WAL
+with synchronous=NORMAL (no fsync a commit): on a slow or busy disk Isso waits on the disk.
 """
 
 from __future__ import annotations
@@ -322,6 +326,23 @@ def last_comment_id(database: Path) -> int:
 
 # --- the run -----------------------------------------------------------------------------------
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its descendants (Linux /proc);
+    the gunicorn master and its workers, here. 0.0 where /proc cannot tell."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, ValueError):
+            continue
+        todo.extend(int(child) for child in children)
+    return total
+
+
 def ensure_wrk() -> bool:
     if shutil.which("wrk"):
         return True
@@ -339,9 +360,9 @@ def _raise_on_sigterm(signum, frame) -> None:  # noqa: ARG001
     raise SystemExit(128 + signum)  # so the servers are stopped by the finally clauses
 
 
-def fmt_row(name: str, result: dict, extra: str) -> str:
+def fmt_row(name: str, result: dict, cpu_ms: float, extra: str) -> str:
     return (f"{name:34} {result['rps']:9.0f} {result['p50']:8.1f} {result['p99']:8.1f} "
-            f"{result['non2xx']:8d}  {extra} {result['socket_errors']}".rstrip())
+            f"{result['non2xx']:8d} {cpu_ms:7.1f}  {extra} {result['socket_errors']}".rstrip())
 
 
 def main() -> int:
@@ -431,33 +452,40 @@ def main() -> int:
               f"(after {args.warmup}s of warm-up load), gunicorn {args.workers} workers, "
               f"SQLite, {os.cpu_count()} CPUs, load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
-        print(f"{'case':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  written")
+        print(f"{'case':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
+              f"{'CPU ms':>7}  written")
         load = {"connections": args.connections, "threads": args.wrk_threads,
                 "timeout": args.wrk_timeout}
         rates: dict[str, list[float]] = {"isso": [], "parley": []}
+        cpu_ms: dict[str, list[float]] = {"isso": [], "parley": []}
         for round_ in range(args.rounds):
             # Isso and Parley get the same bodies in the same order; each run starts elsewhere.
             warmup_run, measured_run = 2 * round_ + 1, 2 * round_ + 2
             if args.warmup:
                 run_wrk(isso_url, duration=args.warmup, body=rotated(isso_load, warmup_run),
                         workdir=isso_dir, **load)
-            before = isso_rows(isso_dir)
+            before, cpu = isso_rows(isso_dir), tree_cpu_seconds(isso_server.pid)
             result = run_wrk(isso_url, duration=args.duration,
                              body=rotated(isso_load, measured_run), workdir=isso_dir, **load)
+            cpu = tree_cpu_seconds(isso_server.pid) - cpu
+            written = isso_rows(isso_dir) - before
             rates["isso"].append(result["rps"])
-            print(fmt_row(f"Isso {ISSO_VERSION}, no moderation", result,
-                          f"{isso_rows(isso_dir) - before} comments"), flush=True)
+            cpu_ms["isso"].append(1000 * cpu / max(written, 1))
+            print(fmt_row(f"Isso {ISSO_VERSION}, no moderation", result, cpu_ms["isso"][-1],
+                          f"{written} comments"), flush=True)
 
             if args.warmup:
                 run_wrk(parley_url, duration=args.warmup, body=rotated(parley_load, warmup_run),
                         workdir=parley_dir, **load)
-            before_id = last_comment_id(database)
+            before_id, cpu = last_comment_id(database), tree_cpu_seconds(parley_server.pid)
             result = run_wrk(parley_url, duration=args.duration,
                              body=rotated(parley_load, measured_run), workdir=parley_dir, **load)
+            cpu = tree_cpu_seconds(parley_server.pid) - cpu
             rates["parley"].append(result["rps"])
             split = parley_split(database, before_id)
             written = sum(split.get(s, 0) for s in ("published", "pending", "rejected"))
-            print(fmt_row("Parley, engine on", result,
+            cpu_ms["parley"].append(1000 * cpu / max(written, 1))
+            print(fmt_row("Parley, engine on", result, cpu_ms["parley"][-1],
                           f"{written} comments: {split.get('published', 0)} published, "
                           f"{split.get('pending', 0)} pending, {split.get('rejected', 0)} "
                           f"rejected; {split['engine unavailable']} held because the engine "
@@ -469,6 +497,11 @@ def main() -> int:
         print(f"\nParley / Isso (req/s{', medians' if args.rounds > 1 else ''}): "
               f"{parley_rps:.0f} / {isso_rps:.0f} = {ratio:.2f} "
               f"(goal: >= 1.00, {'met' if ratio >= 1 else 'missed'} in this run)")
+        isso_cpu = statistics.median(cpu_ms["isso"])
+        parley_cpu = statistics.median(cpu_ms["parley"])
+        print(f"server CPU per comment, Parley / Isso: {parley_cpu:.1f} / {isso_cpu:.1f} ms = "
+              f"{parley_cpu / isso_cpu if isso_cpu else float('nan'):.2f} (where the disk is "
+              "quick and the cores are free, req/s follows CPU per comment)")
     finally:
         for server, log in reversed(servers):
             stop_server(server)
