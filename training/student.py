@@ -113,12 +113,13 @@ def prepare_main(args: argparse.Namespace) -> int:
             kept.append(e)
     texts = [e.text for e in kept]
     print(f"{len(kept)} texts from {dict(Counter(e.source for e in kept))}", flush=True)
-    ids = token_ids(texts, TEACHER_DIR if (TEACHER_DIR / "vocab.txt").exists() else None)
+    ids = token_ids(texts)
     print(f"tokenized in {time.monotonic() - t0:.0f} s, {sum(map(len, ids))} tokens", flush=True)
-    teacher_dir = TEACHER_DIR if (TEACHER_DIR / "encoder.onnx").exists() else None
-    teacher = Encoder.load(teacher_dir, threads=2)
-    if not teacher.version.startswith("e5-small-int8-d9ec8ad1"):
-        print(f"warning: teacher is {teacher.version}, not the frozen e5 (d9ec8ad1)", flush=True)
+    if not (TEACHER_DIR / "encoder.onnx").exists():
+        print(f"no teacher in {TEACHER_DIR}: build it first with "
+              f"`python -m training.build_encoder --out {TEACHER_DIR}`", file=sys.stderr)
+        return 2
+    teacher = Encoder.load(TEACHER_DIR, threads=2)
     cache = EmbeddingCache(teacher)
     chosen = teacher_rows(kept)
     vectors = np.zeros((len(kept), 384), dtype=np.float32)
