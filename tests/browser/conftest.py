@@ -75,7 +75,7 @@ def dialogs() -> list[str]:
 @pytest.fixture
 def page(browser, dialogs, settings):
     """A fresh browser context and page; dialogs are recorded, dismissed, and traps installed."""
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
     context.add_init_script(XSS_TRAP)
@@ -99,7 +99,7 @@ def demo_story(live_server, settings):
     from parley.comments.management.commands.seed_demo import SITE_SLUG
     from parley.comments.models import Story
 
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     port = live_server.url.rsplit(":", 1)[1]
     call_command("seed_demo", port=port, stdout=open(os.devnull, "w"))  # noqa: SIM115

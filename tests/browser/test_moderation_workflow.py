@@ -21,7 +21,7 @@ PASSWORD = "keyboard-cat-42"
 @pytest.fixture
 def newsroom(settings):
     """A pre-moderated site with a story, three held comments and a moderator of the site."""
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     site = Site.objects.create(name="Harbour Herald", slug="herald",
                                moderation_settings={"premoderate_all": True})

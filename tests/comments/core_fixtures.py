@@ -18,7 +18,7 @@ ORIGIN = "https://news.example.com"
 @pytest.fixture
 def rules_only():
     """Model-free pipeline and no rate limits, unless a test turns them back on."""
-    with override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False):
+    with override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False):
         yield
 
 

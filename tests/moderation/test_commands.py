@@ -58,7 +58,7 @@ def test_export_via_the_parley_command(story, moderator, make_comment, capsys):
     assert json.loads(capsys.readouterr().out)["reason"] == "abusive"
 
 
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_seed_moderation_demo_fills_every_queue_once():
     with pytest.raises(CommandError):
         call_command("seed_moderation_demo", stdout=io.StringIO())

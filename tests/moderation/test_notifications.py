@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 
 @pytest.fixture
 def engine_off(settings):
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
 
 

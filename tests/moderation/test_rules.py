@@ -66,7 +66,7 @@ def post(story, text="A reasonable comment", **kwargs):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_site_words_links_and_premoderation_at_posting(site, story):
     site.moderation_settings = {"banned_words": ["idiot"], "suspect_words": ["bribe"],
                                 "hold_links": True}
@@ -83,7 +83,7 @@ def test_site_words_links_and_premoderation_at_posting(site, story):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_banned_author_is_rejected_by_email_address_or_account(site, story, moderator):
     first = post(story, "first", author_name="Troll", author_email="troll@example.com",
                  ip="10.9.9.9")
@@ -101,7 +101,7 @@ def test_banned_author_is_rejected_by_email_address_or_account(site, story, mode
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_expired_suspension_and_lifted_ban_no_longer_apply(site, story, moderator):
     first = post(story, "first", author_name="Hot Head", ip="10.3.3.3")
     restriction = services.ban_author(comment=first.comment, acting_user=moderator, days=1)
@@ -112,7 +112,7 @@ def test_expired_suspension_and_lifted_ban_no_longer_apply(site, story, moderato
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_premoderated_author_is_held(site, story, moderator):
     first = post(story, "first", author_name="New", author_email="new@example.com")
     services.set_author_premoderation(comment=first.comment, acting_user=moderator)
@@ -122,7 +122,7 @@ def test_premoderated_author_is_held(site, story, moderator):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_site_premoderation_and_close_after_days(site, story):
     site.moderation_settings = {"premoderate_all": True}
     site.save()
@@ -138,7 +138,7 @@ def test_site_premoderation_and_close_after_days(site, story):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_ban_after_a_cached_post_rejects_the_very_next_post(site, story, moderator):
     from parley.comments.selectors import get_story
     from parley.moderation.site_config import config_version

@@ -75,7 +75,7 @@ def test_next_must_stay_on_this_site(sso_site):
     assert sso(Client(), token(), next_url="https://evil.example/")["Location"] == "/"
 
 
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_signed_in_reader_posts_as_the_account_and_a_ban_follows_it(sso_site, story, moderator):
     client = Client()
     sso(client, token())

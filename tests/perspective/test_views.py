@@ -354,7 +354,7 @@ class TestErrors:
         assert len(attempts) == 2
 
     def test_engine_switched_off_is_503(self, client, site, settings):
-        settings.PARLEY_ENGINE = "off"
+        settings.PARLEY_ENGINE = False
         response = post(client, {"comment": {"text": "hello"},
                                  "requestedAttributes": {"TOXICITY": {}}})
         assert response.status_code == 503

@@ -1,7 +1,7 @@
 """The moderation pipeline: decide a new comment's status before it is written.
 
 Rules that need no model run first (banned words, a pre-moderated story); then, when
-PARLEY_ENGINE is "on" and ``parley.engine`` loads, the engine scores the text in the story's
+PARLEY_ENGINE is on and ``parley.engine`` loads, the engine scores the text in the story's
 context and the site's policy decides. The engine failing or running past
 PARLEY_ENGINE_TIMEOUT_S holds the comment for review: never silently published, never lost.
 The site's own rules (author bans, suspect words, held links...) come from
@@ -98,7 +98,7 @@ def load_engine_api() -> EngineApi | None:
     The model itself is loaded lazily by ``get_engine`` inside the timed call: a process's
     first post waits up to LOAD_TIMEOUT_SECONDS for it, later ones PARLEY_ENGINE_TIMEOUT_S.
     """
-    if settings.PARLEY_ENGINE != "on":
+    if not settings.PARLEY_ENGINE:
         return None
     try:
         from parley.engine import Context, Engine

@@ -71,9 +71,9 @@ _last_failed_load: float | None = None
 def get_engine() -> ScoringEngine:
     """Return the process's shared engine, or raise 503 when it is off or cannot load."""
     global _last_failed_load
-    if getattr(settings, "PARLEY_ENGINE", "on") != "on":
+    if not settings.PARLEY_ENGINE:
         raise errors.engine_unavailable(
-            "The moderation engine is switched off on this server (PARLEY_ENGINE is not 'on')."
+            "The moderation engine is switched off on this server (PARLEY_ENGINE is off)."
         )
     if _last_failed_load is not None and time.monotonic() - _last_failed_load < LOAD_RETRY_SECONDS:
         raise errors.engine_unavailable("The moderation engine could not be loaded; retry later.")
