@@ -205,6 +205,24 @@ def test_closed_story_hides_the_form_and_refuses_posts(client, story):
     assert "Comments are closed on this story." in response.content.decode()
 
 
+def test_story_closed_by_the_site_rule_shows_no_form(client, story):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post(story, "Posted while open.")
+    html = client.get(page_url(story)).content.decode()
+    assert "<textarea" in html  # the open page is now cached; closing must not reuse it
+    story.site.moderation_settings = {"close_after_days": 3}
+    story.site.save()
+    Story.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(days=4))
+    html = client.get(page_url(story)).content.decode()
+    assert "Comments are closed on this story." in html and "<textarea" not in html
+    assert "Posted while open." in html and "reply-link" not in html
+    response = client.post(post_url(story), {"text": "Late.", "author_name": "Ann"})
+    assert response.status_code == 403
+
+
 @override_settings(RATELIMIT_ENABLE=True, PARLEY_RATE_PER_AUTHOR="1/m")
 def test_rate_limited_post_says_so_with_retry_after(client, story):
     data = {"text": "One.", "author_name": "Quick"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -64,6 +65,24 @@ class Site(models.Model):
         if not adding:
             # Any edit is a new configuration: processes holding the site in memory reload it.
             type(self).objects.filter(pk=self.pk).update(config_version=F("config_version") + 1)
+
+    @property
+    def close_after_days(self) -> int | None:
+        """Return the site's "close comments N days after publication" rule, or None.
+
+        Read here, not in parley.moderation, because whether a story is closed is one rule that
+        the reader page, the API, the embed and posting all need (see ``Story.comments_closed``).
+        A stored value that is not a whole number of at least 1 means no rule, as the settings
+        page would have refused it.
+        """
+        value = (self.moderation_settings or {}).get("close_after_days")
+        if isinstance(value, bool):
+            return None
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            return None
+        return days if days >= 1 else None
 
     @property
     def origins(self) -> list[str]:
@@ -142,9 +161,27 @@ class Story(models.Model):
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
-    def comments_closed(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.is_closed or (self.closes_at is not None and self.closes_at <= now)
+    def comments_close_at(self) -> datetime | None:
+        """Return when comments close: the story's own date, else the site's "after N days"
+        counted from publication (or creation), else None."""
+        if self.closes_at is not None:
+            return self.closes_at
+        days = self.site.close_after_days
+        start = self.published_at or self.created_at
+        if days is None or start is None:
+            return None
+        return start + timedelta(days=days)
+
+    def comments_closed(self, now: datetime | None = None) -> bool:
+        """Return True when readers can no longer comment.
+
+        The one definition of "closed": posting refuses, and the API, reader page and embed hide
+        the form, on exactly the same answer.
+        """
+        if self.is_closed:
+            return True
+        closes_at = self.comments_close_at()
+        return closes_at is not None and closes_at <= (now or timezone.now())
 
 
 class CommentStatus(models.TextChoices):

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Q
 
-from parley.comments.errors import CommentsClosed
-
 if TYPE_CHECKING:
     from parley.comments.models import Comment, Story
 
@@ -165,10 +163,8 @@ def moderate(*, story: Story, text: str, parent: Comment | None = None,
              author_name: str = "", author_email: str = "", author_user: Any = None,
              address_hash: str = "") -> Outcome:
     """Decide the status of a new comment whose text is already cleaned and validated."""
-    from parley.moderation.rules import check_site_rules, comments_closed_by_site
+    from parley.moderation.rules import check_site_rules
 
-    if comments_closed_by_site(story):
-        raise CommentsClosed()
     # The site's own rules (author bans, banned/suspect words, links, pre-moderation): a
     # rejection settles it; a hold still lets the engine score, so moderators see the scores.
     site_rules = check_site_rules(story=story, text=text, author_user=author_user,
