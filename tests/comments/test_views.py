@@ -184,6 +184,22 @@ def test_rejected_comment_is_explained_politely(client, story):
     assert "You frobnicate!" not in html
 
 
+def test_rejection_reasons_read_as_sentences_not_a_bracketed_list():
+    from parley.comments.views import _status_message
+
+    result = services.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[
+        "Your comment reads as an insult, so it was not published.",
+        "Your comment may be off-topic, so it was not published"])
+    message = _status_message(result)
+    assert message == (
+        "Sorry, we could not publish your comment. Your comment reads as an insult, so it was "
+        "not published. Your comment may be off-topic, so it was not published. You are welcome "
+        "to rephrase it and try again.")
+    assert ".;" not in message and "(" not in message
+    bare = services.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[])
+    assert "It does not follow our comment policy." in _status_message(bare)
+
+
 @override_settings(PARLEY_BANNED_WORDS=["frobnicate"])
 def test_rejected_comment_with_htmx_swaps_nothing_but_the_status(client, story):
     response = client.post(

@@ -201,10 +201,39 @@ def test_comment_record_and_audit_log(mod_client, moderator, story, make_comment
     comment = make_comment(story)
     services.reject_comment(comment=comment, acting_user=moderator, reason="spam", note="links")
     page = mod_client.get(f"/moderate/comments/{comment.pk}/").content.decode()
-    assert "Rejected" in page and "spam: links" in page
+    assert "Rejected" in page and "Spam: links" in page
+    # The change reads in words, not as a Python dict.
+    assert "Status: Awaiting moderation → Rejected" in page
+    assert "Moderator&#x27;s decision: none → Rejected" in page
+    for repr_text in ("None", "False", "True", "{&#x27;", "[]"):
+        assert repr_text not in page.split("<h2>Record</h2>")[1], repr_text
     log = mod_client.get("/moderate/audit/?action=reject")
     assert len(log.context["entries"]) == 1
     assert mod_client.get("/moderate/audit/?action=approve").context["entries"] == []
+
+
+def test_system_entry_has_no_empty_reason_prefix(mod_client, site, story, make_comment):
+    from parley.comments.models import CommentStatus
+    from parley.comments.services import report_comment
+
+    site.moderation_settings = {"report_threshold_hide": 1}
+    site.save()
+    comment = make_comment(story, status=CommentStatus.PUBLISHED)
+    report_comment(comment=comment, reason="spam", client_ip="10.9.9.9")
+    html = mod_client.get("/moderate/audit/").content.decode()
+    assert "Hidden by reader reports" in html
+    assert "<td>1 open reports (threshold 1)</td>" in html and "<td>: " not in html
+
+
+def test_rules_page_names_rules_in_words(mod_client, site):
+    admin = make_user("siteadmin", site=site, role="admin")
+    client = Client()
+    client.force_login(admin)
+    html = client.get("/moderate/sites/planet/rules/").content.decode()
+    assert "Reports before review" in html and "Report threshold review" not in html
+    assert 'class="rules-form card"' in html and "<legend>Reader reports</legend>" in html
+    policy = client.get("/moderate/sites/planet/policy/").content.decode()
+    assert 'aria-label="Identity attack: hold for review at"' in policy
 
 
 def test_site_rules_only_for_admins(mod_client, site):

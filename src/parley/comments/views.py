@@ -248,6 +248,17 @@ def thread_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "comments/_more_page.html", context)
 
 
+def as_sentences(reasons: list[str]) -> str:
+    """Return reasons, each a full sentence already, as one paragraph ("A. B."), never as
+    "(A.; B.)"; a reason without a final stop gets one."""
+    sentences = []
+    for reason in reasons:
+        reason = str(reason).strip()
+        if reason:
+            sentences.append(reason if reason[-1] in ".!?" else reason + ".")
+    return " ".join(sentences)
+
+
 def _status_message(result: services.PostResult) -> str:
     if result.status == CommentStatus.PUBLISHED:
         message = _("Thank you, your comment is published.")
@@ -257,9 +268,10 @@ def _status_message(result: services.PostResult) -> str:
             "once a moderator has approved it."
         )
     else:
-        reasons = "; ".join(result.public_reasons) or _("it does not follow our comment policy")
+        reasons = as_sentences(result.public_reasons) or _(
+            "It does not follow our comment policy.")
         message = _(
-            "Sorry, we could not publish your comment (%(reasons)s). You are welcome to rephrase "
+            "Sorry, we could not publish your comment. %(reasons)s You are welcome to rephrase "
             "it and try again."
         ) % {"reasons": reasons}
     if result.nudge:

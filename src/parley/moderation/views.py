@@ -14,11 +14,11 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError
@@ -86,18 +86,32 @@ def _tabs(counts: dict[str, int]) -> list[dict[str, Any]]:
     return [{"key": q, "label": QUEUE_LABELS[q], "count": counts[q]} for q in QUEUES]
 
 
+def _queue_params(params: Any) -> Any:
+    """Return the queue, site and filters a poll or an action is answered for.
+
+    The queue page sends what it shows as one ``queue_query`` value rather than the filter
+    form's own fields, so an action's fields (a rejection's ``reason``) are never read as the
+    queue's Reason filter. A request without it (a plain GET of the page) is its own query.
+    """
+    query = params.get("queue_query")
+    return QueryDict(query) if query is not None else params
+
+
 def _queue_context(request: HttpRequest, site_slug: str | None,
                    params: Any = None) -> dict[str, Any]:
-    params = request.GET if params is None else params
+    params = _queue_params(request.GET if params is None else params)
     sites, site = _scope(request, site_slug)
     queue = params.get("queue") or "pending"
     if queue not in QUEUES:
         raise InvalidInput("queue", "unknown queue.")
     filters = QueueFilters.from_query(params)
     counts = queue_counts(sites=sites, filters=filters)
+    scope = urlencode({"queue": queue, **({"site": site.slug} if site else {})})
+    filter_qs = filters.to_query()
     return {
         "sites": sites, "site": site, "queue": queue, "filters": filters,
-        "filter_qs": filters.to_query(), "counts": counts, "tabs": _tabs(counts),
+        "filter_qs": filter_qs, "queue_query": f"{scope}&{filter_qs}" if filter_qs else scope,
+        "counts": counts, "tabs": _tabs(counts),
         "attributes": SCORE_ATTRIBUTES, "reject_reasons": RejectReason.choices,
         "now": timezone.now(),
         # When the counts were computed: the page ignores counts older than those it shows
@@ -221,9 +235,11 @@ def _safe_next(request: HttpRequest) -> str:
 def _render_item(request: HttpRequest, comment_id: int, *, message: str) -> HttpResponse:
     """The item after an action, with the queue tabs' counts swapped in out of band.
 
-    The counts use the filters and site the page sends along (``hx-include="#filters"``).
+    The counts use the queue, site and filters the page shows, sent along as ``queue_query``
+    (never the action's own fields); without it, the Pending queue of all the user's sites.
     """
-    context = _queue_context(request, request.POST.get("site") or None, params=request.POST)
+    params = QueryDict(request.POST.get("queue_query", ""))
+    context = _queue_context(request, params.get("site") or None, params=params)
     comment = (
         Comment.objects.select_related("story__site", "parent", "moderation", "author_user")
         .get(pk=comment_id)
