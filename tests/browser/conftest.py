@@ -96,8 +96,8 @@ def demo_story(live_server, settings):
     """The seed article and its two comments, made by ``parley seed_demo`` for this port."""
     from django.core.management import call_command
 
-    from parley.comments.management.commands.seed_demo import SITE_SLUG
     from parley.comments.models import Story
+    from parley.moderation.management.commands.seed_demo import SITE_SLUG
 
     settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False

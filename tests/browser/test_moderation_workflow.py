@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from parley.actions import post_comment
 from parley.comments.models import Comment, CommentStatus, Site, Story
-from parley.comments.services import post_comment
 from parley.moderation.models import AuditEntry, Role, SiteMembership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

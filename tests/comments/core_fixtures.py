@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from parley import actions
 from parley.comments import services
 from parley.comments.models import Site, Story
 
@@ -42,4 +43,4 @@ def other_story(site) -> Story:
 
 def post(story: Story, text: str = "A fair point.", name: str = "Reader", **kwargs):
     """Post through the real service and return the comment."""
-    return services.post_comment(story=story, text=text, author_name=name, **kwargs).comment
+    return actions.post_comment(story=story, text=text, author_name=name, **kwargs).comment

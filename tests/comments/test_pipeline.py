@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import override_settings
 
-from parley.comments import services
+from parley import actions
 from parley.comments.models import CommentStatus
 from parley.moderation import pipeline
 from parley.moderation.models import ModerationRecord
@@ -100,9 +100,9 @@ def test_premoderated_story_holds_everything(story, engine):
 
 
 def test_engine_verdicts_map_to_statuses_and_are_recorded(story, engine):
-    published = services.post_comment(story=story, text="Good point", author_name="A")
+    published = actions.post_comment(story=story, text="Good point", author_name="A")
     assert published.status == CommentStatus.PUBLISHED
-    rejected = services.post_comment(story=story, text="You idiot", author_name="B")
+    rejected = actions.post_comment(story=story, text="You idiot", author_name="B")
     assert rejected.status == CommentStatus.REJECTED
     assert rejected.public_reasons == ["It reads as an insult."]
     record = ModerationRecord.objects.get(comment=rejected.comment)
@@ -116,7 +116,7 @@ def test_engine_verdicts_map_to_statuses_and_are_recorded(story, engine):
 def test_site_policy_is_passed_to_decide_and_nudge_offered(story, engine):
     story.site.moderation_settings = {"policy": {"reject": 0.99, "review": 0.5, "nudge": True}}
     story.site.save()
-    result = services.post_comment(story=story, text="You idiot", author_name="B")
+    result = actions.post_comment(story=story, text="You idiot", author_name="B")
     assert result.status == CommentStatus.PENDING
     assert result.nudge == "A moderator will look at it."
 
@@ -134,7 +134,7 @@ def test_engine_sees_article_parent_and_thread(story, engine):
 
 def test_engine_failure_holds_for_review_never_publishes(story, engine):
     engine.fail = True
-    result = services.post_comment(story=story, text="Anything", author_name="A")
+    result = actions.post_comment(story=story, text="Anything", author_name="A")
     assert result.status == CommentStatus.PENDING
     record = ModerationRecord.objects.get(comment=result.comment)
     assert record.decision == "review" and "engine failed" in record.reasons[0]
@@ -167,7 +167,7 @@ def test_slow_engine_times_out_to_pending(story, engine, monkeypatch):
     monkeypatch.setattr(pipeline, "_engine_loaded", True)  # past the first, loading call
     engine.delay = 0.5
     started = time.monotonic()
-    result = services.post_comment(story=story, text="Anything", author_name="A")
+    result = actions.post_comment(story=story, text="Anything", author_name="A")
     assert time.monotonic() - started < 0.4
     assert result.status == CommentStatus.PENDING
     assert "longer than 0.05s" in result.comment.moderation.reasons[0]

@@ -10,9 +10,10 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from parley import actions
 from parley.comments import services
 from parley.comments.models import Comment, CommentStatus, Report, Story
-from parley.comments.views import OWN_COMMENTS_COOKIE
+from parley.web.views import OWN_COMMENTS_COOKIE
 from tests.comments.core_fixtures import post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rules_only")]
@@ -185,9 +186,9 @@ def test_rejected_comment_is_explained_politely(client, story):
 
 
 def test_rejection_reasons_read_as_sentences_not_a_bracketed_list():
-    from parley.comments.views import _status_message
+    from parley.web.views import _status_message
 
-    result = services.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[
+    result = actions.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[
         "Your comment reads as an insult, so it was not published.",
         "Your comment may be off-topic, so it was not published"])
     message = _status_message(result)
@@ -196,7 +197,7 @@ def test_rejection_reasons_read_as_sentences_not_a_bracketed_list():
         "not published. Your comment may be off-topic, so it was not published. You are welcome "
         "to rephrase it and try again.")
     assert ".;" not in message and "(" not in message
-    bare = services.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[])
+    bare = actions.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[])
     assert "It does not follow our comment policy." in _status_message(bare)
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from parley import actions
 from parley.comments.models import Comment, CommentStatus
-from parley.moderation import services
 from parley.moderation.charts import horizontal_bars, stacked_bars
 from parley.moderation.dashboard import dashboard
 from parley.moderation.models import HumanDecision
@@ -25,7 +25,7 @@ def test_numbers(site, story, other_story, moderator, make_comment):
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
     make_comment(other_story)  # another site: not counted
     Comment.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(minutes=30))
-    services.reject_comment(comment=held, acting_user=moderator, reason="abusive")
+    actions.reject_comment(comment=held, acting_user=moderator, reason="abusive")
 
     stats = dashboard(sites=[site], days=14)
     assert stats.total == 3
@@ -50,7 +50,7 @@ def test_charts_escape_labels():
 
 def test_dashboard_page(site, other_site, story, moderator, make_comment):
     make_comment(story, status=CommentStatus.PUBLISHED)
-    services.reject_comment(comment=make_comment(story), acting_user=moderator,
+    actions.reject_comment(comment=make_comment(story), acting_user=moderator,
                             reason="off_topic")
     client = Client()
     client.force_login(moderator)

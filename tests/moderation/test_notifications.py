@@ -11,10 +11,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from parley import actions
+from parley.actions import post_comment
 from parley.comments.errors import NotFound
 from parley.comments.models import Comment
-from parley.comments.services import post_comment
-from parley.moderation import services
 from parley.moderation.models import WebhookDelivery, WebhookEndpoint
 from parley.moderation.notifications import alert_waiting_pending
 from parley.moderation.webhooks import sign, verify_signature
@@ -53,13 +53,13 @@ def test_held_reply_emails_only_when_approved(site, story, moderator):
     story.refresh_from_db()
     reply = post(story, "Held reply", "Ben", parent=parent)
     assert mail.outbox == []
-    services.approve_comment(comment=reply, acting_user=moderator)
+    actions.approve_comment(comment=reply, acting_user=moderator)
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
 
 
 def test_rejection_emails_the_reason_but_not_the_note(story, moderator, make_comment):
     comment = make_comment(story, email="cara@example.com", text="Buy my pills")
-    services.reject_comment(comment=comment, acting_user=moderator, reason="spam",
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="spam",
                             note="third time this week")
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -71,7 +71,7 @@ def test_nothing_is_sent_when_the_action_rolls_back(story, other_story, moderato
     mine = make_comment(story, email="d@example.com")
     foreign = make_comment(other_story, email="e@example.com")
     with pytest.raises(NotFound):
-        services.bulk_reject(comment_ids=[mine.pk, foreign.pk], acting_user=moderator,
+        actions.bulk_reject(comment_ids=[mine.pk, foreign.pk], acting_user=moderator,
                              reason="spam")
     assert mail.outbox == []
 
@@ -132,7 +132,7 @@ def test_webhooks_are_signed_and_cover_the_events(site, story, moderator, receiv
     url, log = receiver
     WebhookEndpoint.objects.create(site=site, url=url, secret="s3cret")
     comment = post(story, "Hello", "Ann", "ann@example.com")
-    services.reject_comment(comment=comment, acting_user=moderator, reason="other")
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="other")
     events = [json.loads(body)["event"] for _, body in log.received]
     assert events == ["comment.created", "comment.published", "comment.rejected"]
     headers, body = log.received[0]

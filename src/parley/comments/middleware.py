@@ -5,7 +5,7 @@ Only paths under /api/v1/ are touched. CORS answers only origins listed in a sit
 
 API requests are dispatched straight to their Ninja view from here, skipping the middleware
 below this one (static files, sessions, locale, CSRF, auth, messages, clickjacking): the API
-reads no cookie, session or user, is csrf-exempt by design (see parley.comments.api) and
+reads no cookie, session or user, is csrf-exempt by design (see parley.web.api) and
 returns JSON, so that work would be spent on every request for nothing. SecurityMiddleware,
 above this one, still applies.
 """

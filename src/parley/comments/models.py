@@ -114,7 +114,8 @@ class Story(models.Model):
     is_closed = models.BooleanField(default=False)
     closes_at = models.DateTimeField(null=True, blank=True)
     premoderate = models.BooleanField(default=False)
-    # Published comments, replies included; kept by the services, read by counts and the page.
+    # Published comments, replies included; kept by services.update_story_counters, read by counts
+    # and the page.
     published_count = models.PositiveIntegerField(default=0)
     # Bumped (with F()) whenever a comment on the story is published, hidden or removed: cached
     # thread pages are keyed on it, so one fresh read of the story tells any process what is stale.
@@ -137,7 +138,7 @@ class Story(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    # Kept by the comment services with F() updates; a save() of an instance loaded earlier
+    # Kept by services.update_story_counters (one UPDATE); a save() of an instance loaded earlier
     # must not write its stale copy back over them.
     COUNTER_FIELDS = frozenset({"published_count", "cache_version"})
 

@@ -1,4 +1,4 @@
-"""Forms for the site's rules and a story's comment settings (validation only; services write)."""
+"""Forms for the site's rules and a story's comment settings (validation only; actions write)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ RULE_LABELS: dict[str, Any] = {
     "pending_alert_minutes": _("Alert when Pending waits (minutes)"),
 }
 
-# Keys of AuditEntry.before / .after (see moderation.services._state and the actions).
+# Keys of AuditEntry.before / .after (see moderation.records.comment_state and parley.actions).
 STATE_LABELS: dict[str, Any] = {
     **RULE_LABELS,
     "status": _("Status"),

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from parley import actions
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError
 from parley.comments.models import Comment, Site, Story
-from parley.moderation import services
 from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm, WebhookForm
 from parley.moderation.models import AuditAction, RejectReason
 from parley.moderation.permissions import (
@@ -55,7 +55,7 @@ def _error_response(request: HttpRequest, error: ParleyError) -> HttpResponse:
 
 
 def handles_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn the services' domain errors into their HTTP status with a readable message."""
+    """Turn the actions' domain errors into their HTTP status with a readable message."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -195,30 +195,30 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     note = request.POST.get("note", "")
     message = ""
     if action == "approve":
-        services.approve_comment(comment=comment, acting_user=user, note=note)
+        actions.approve_comment(comment=comment, acting_user=user, note=note)
         message = "Approved."
     elif action == "reject":
         reason = request.POST.get("reason", "")
-        services.reject_comment(comment=comment, acting_user=user, reason=reason, note=note)
+        actions.reject_comment(comment=comment, acting_user=user, reason=reason, note=note)
         message = f"Rejected ({RejectReason(reason).label.lower()})."
     elif action in ("feature", "unfeature"):
-        services.feature_comment(comment=comment, acting_user=user, featured=action == "feature")
+        actions.feature_comment(comment=comment, acting_user=user, featured=action == "feature")
         message = "Featured." if action == "feature" else "No longer featured."
     elif action == "ban":
-        services.ban_author(comment=comment, acting_user=user, reason=note)
+        actions.ban_author(comment=comment, acting_user=user, reason=note)
         message = f"{comment.author_name} is banned and this comment rejected."
     elif action == "suspend":
         days = _int_field(request, "days", lo=1, hi=3650)
-        services.ban_author(comment=comment, acting_user=user, reason=note, days=days)
+        actions.ban_author(comment=comment, acting_user=user, reason=note, days=days)
         message = f"{comment.author_name} is suspended for {days} days."
     elif action == "premoderate":
         enabled = request.POST.get("enabled", "1") != "0"
-        services.set_author_premoderation(comment=comment, acting_user=user, enabled=enabled,
+        actions.set_author_premoderation(comment=comment, acting_user=user, enabled=enabled,
                                           note=note)
         message = (f"{comment.author_name}'s comments will be held for review." if enabled
                    else f"{comment.author_name} is no longer pre-moderated.")
     else:
-        entry = services.undo_last_action(comment=comment, acting_user=user)
+        entry = actions.undo_last_action(comment=comment, acting_user=user)
         message = f"Undid: {AuditAction(entry.reason).label.lower()}."
     if not request.headers.get("HX-Request"):
         return HttpResponseRedirect(_safe_next(request))
@@ -261,9 +261,9 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in raw_ids]
     action = request.POST.get("action", "")
     if action == "approve":
-        services.bulk_approve(comment_ids=ids, acting_user=request.user)
+        actions.bulk_approve(comment_ids=ids, acting_user=request.user)
     elif action == "reject":
-        services.bulk_reject(comment_ids=ids, acting_user=request.user,
+        actions.bulk_reject(comment_ids=ids, acting_user=request.user,
                              reason=request.POST.get("reason", ""),
                              note=request.POST.get("note", ""))
     else:
@@ -325,7 +325,7 @@ def site_rules(request: HttpRequest, site_slug: str) -> HttpResponse:
     if request.method == "POST":
         form = SiteRulesForm(request.POST, site=site)
         if form.is_valid():
-            services.update_site_rules(site=site, acting_user=request.user,
+            actions.update_site_rules(site=site, acting_user=request.user,
                                        changes=form.cleaned_settings())
             return HttpResponseRedirect(reverse("moderation:site_rules", args=[site.slug]))
     else:
@@ -356,7 +356,7 @@ def add_webhook(request: HttpRequest, site_slug: str) -> HttpResponse:
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise InvalidInput(field, " ".join(errors))
-    services.add_webhook_endpoint(site=site, acting_user=request.user,
+    actions.add_webhook_endpoint(site=site, acting_user=request.user,
                                   url=form.cleaned_data["url"], events=form.cleaned_data["events"])
     return HttpResponseRedirect(reverse("moderation:site_rules", args=[site.slug]) + "#webhooks")
 
@@ -372,7 +372,7 @@ def toggle_webhook(request: HttpRequest, endpoint_id: int) -> HttpResponse:
         pk=endpoint_id, site__in=moderated_sites(request.user)).first()
     if endpoint is None:
         raise NotFound("No such webhook.")
-    services.set_webhook_active(endpoint=endpoint, acting_user=request.user,
+    actions.set_webhook_active(endpoint=endpoint, acting_user=request.user,
                                 active=request.POST.get("active") == "1")
     return HttpResponseRedirect(
         reverse("moderation:site_rules", args=[endpoint.site.slug]) + "#webhooks")
@@ -392,7 +392,7 @@ def story_settings(request: HttpRequest, story_id: int) -> HttpResponse:
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise InvalidInput(field, " ".join(errors))
-    services.update_story_settings(story=story, acting_user=request.user, **form.cleaned_data)
+    actions.update_story_settings(story=story, acting_user=request.user, **form.cleaned_data)
     return HttpResponseRedirect(reverse("moderation:site_rules", args=[story.site.slug]))
 
 
@@ -419,7 +419,7 @@ def site_policy(request: HttpRequest, site_slug: str) -> HttpResponse:
                 form.add_error(None, error.detail)
                 policy_data = None
         if policy_data is not None and request.POST.get("action") == "save":
-            services.update_site_policy(site=site, acting_user=request.user,
+            actions.update_site_policy(site=site, acting_user=request.user,
                                         policy_data=policy_data)
             return HttpResponseRedirect(reverse("moderation:site_policy", args=[site.slug]))
         preview = (preview_policy(site=site, policy_data=policy_data, days=days)

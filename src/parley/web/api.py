@@ -1,6 +1,6 @@
 """The JSON API (Django Ninja) at /api/v1/: stories, threads, posting, counts, reports.
 
-Each operation declares its own input and output schema, calls one selector or service and
+Each operation declares its own input and output schema, calls one selector or action and
 maps domain errors (parley.comments.errors) to HTTP answers. The thread endpoint serves a
 cached, pre-serialised body keyed on the story's cache version (one query per request).
 
@@ -24,6 +24,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from parley import actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
@@ -233,7 +234,7 @@ def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
             parent = Comment.objects.get(pk=payload.parent_id)
         except Comment.DoesNotExist:
             raise NotFound("parent_id: no comment with this id.") from None
-    result = services.post_comment(
+    result = actions.post_comment(
         story=story, text=payload.text, author_name=payload.author_name,
         author_email=payload.author_email, parent=parent, client_ip=client_address(request),
     )
@@ -254,7 +255,7 @@ def counts(request: HttpRequest, payload: CountsIn):
 def report_comment(request: HttpRequest, comment_id: int, payload: ReportIn):
     """Flag a published comment for the moderators."""
     comment = selectors.get_comment(comment_id)
-    report = services.report_comment(comment=comment, reason=payload.reason, note=payload.note,
+    report = actions.report_comment(comment=comment, reason=payload.reason, note=payload.note,
                                      client_ip=client_address(request))
     return json_response({"id": report.pk, "comment_id": comment.pk, "reason": report.reason},
                          status=201)
