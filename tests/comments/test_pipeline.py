@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import override_settings
 
-from parley import actions
+from parley import actions, engine_gateway
 from parley.comments.models import CommentStatus
 from parley.moderation import pipeline
 from parley.moderation.models import ModerationRecord
@@ -62,7 +62,9 @@ def fake_decide(scores, policy):
 
 
 @pytest.fixture
-def engine(monkeypatch):
+def engine(monkeypatch, settings):
+    """PARLEY_ENGINE on, with a fake engine behind the real gateway."""
+    settings.PARLEY_ENGINE = True
     fake = FakeEngine()
     api = pipeline.EngineApi(
         get_engine=lambda: fake, context=lambda **kw: kw,
@@ -140,7 +142,8 @@ def test_engine_failure_holds_for_review_never_publishes(story, engine):
     assert record.decision == "review" and "engine failed" in record.reasons[0]
 
 
-def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypatch):
+def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypatch, settings):
+    settings.PARLEY_ENGINE = True
     loads = []
 
     def broken_load():
@@ -150,21 +153,21 @@ def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypa
     api = pipeline.EngineApi(get_engine=broken_load, context=lambda **kw: kw,
                              policy_from_dict=dict, decide=fake_decide)
     monkeypatch.setattr(pipeline, "load_engine_api", lambda: api)
-    monkeypatch.setattr(pipeline, "_last_load_failure", None)
+    monkeypatch.setattr(engine_gateway, "_last_load_failure", None)
     first = pipeline.moderate(story=story, text="One")
     second = pipeline.moderate(story=story, text="Two")
     assert (first.status, second.status) == ("pending", "pending")
     assert len(loads) == 1
     assert "failed to load" in second.reasons[0]
-    monkeypatch.setattr(pipeline, "_last_load_failure",
-                        pipeline.time.monotonic() - pipeline.LOAD_RETRY_SECONDS - 1)
+    monkeypatch.setattr(engine_gateway, "_last_load_failure",
+                        time.monotonic() - engine_gateway.LOAD_RETRY_SECONDS - 1)
     pipeline.moderate(story=story, text="Three")
     assert len(loads) == 2  # retried once the pause is over
 
 
 @override_settings(PARLEY_ENGINE_TIMEOUT_S=0.05)
 def test_slow_engine_times_out_to_pending(story, engine, monkeypatch):
-    monkeypatch.setattr(pipeline, "_engine_loaded", True)  # past the first, loading call
+    monkeypatch.setattr(engine_gateway, "_engine_loaded", True)  # past the first, loading call
     engine.delay = 0.5
     started = time.monotonic()
     result = actions.post_comment(story=story, text="Anything", author_name="A")
@@ -184,7 +187,7 @@ def test_real_engine_scores_a_comment_when_its_model_is_present(story):
         Engine.shared()
     except FileNotFoundError as error:
         pytest.skip(f"engine model files are absent: {error}")
-    with override_settings(PARLEY_ENGINE="on", PARLEY_ENGINE_TIMEOUT_S=60):
+    with override_settings(PARLEY_ENGINE=True, PARLEY_ENGINE_TIMEOUT_S=60):
         polite = pipeline.moderate(
             story=story, text="Joint raids could help if both governments share intelligence.")
         abusive = pipeline.moderate(story=story, text="You are a stupid worthless idiot.")

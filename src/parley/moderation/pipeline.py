@@ -11,15 +11,14 @@ The site's own rules (author bans, suspect words, held links...) come from
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
+
+from parley import engine_gateway
 
 if TYPE_CHECKING:
     from parley.comments.models import Comment, Story
@@ -31,8 +30,6 @@ DECISION_FOR_STATUS = {status: decision for decision, status in STATUS_FOR_DECIS
 # How many earlier comments of the thread the engine sees as context.
 THREAD_CONTEXT = 5
 
-# One small pool per process so a slow engine call can be abandoned after the timeout.
-_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="parley-engine")
 
 
 @dataclass
@@ -78,25 +75,13 @@ class EngineApi:
     decide: Callable[[Any, Any], Any]  # parley.engine.policy.decide -> Verdict
 
 
-class EngineUnavailable(RuntimeError):
-    """The engine failed to load recently; it is not retried on every post."""
-
-
-# After a failed load, posts are held for review without retrying for this long.
-LOAD_RETRY_SECONDS = 30.0
-# A process's first post also waits for the model to load, up to this long.
-LOAD_TIMEOUT_SECONDS = 60.0
-_last_load_failure: float | None = None
-_engine_loaded = False
-
-
 def load_engine_api() -> EngineApi | None:
     """Return the engine's interface, or None when switched off or not installed.
 
-    The model itself is loaded lazily by ``get_engine`` inside the timed call: a process's
-    first post waits up to LOAD_TIMEOUT_SECONDS for it, later ones PARLEY_ENGINE_TIMEOUT_S.
+    The model itself is loaded lazily by ``engine_gateway.call_engine`` inside the timed call:
+    a process's first post waits up to its load timeout, later ones PARLEY_ENGINE_TIMEOUT_S.
     """
-    if not settings.PARLEY_ENGINE:
+    if not engine_gateway.enabled():
         return None
     try:
         from parley.engine import Context, Engine
@@ -105,22 +90,6 @@ def load_engine_api() -> EngineApi | None:
         return None
     return EngineApi(get_engine=Engine.shared, context=Context,
                      policy_from_dict=Policy.from_dict, decide=decide)
-
-
-def _load_and_score(api: EngineApi, text: str, context: Any) -> Any:
-    global _last_load_failure, _engine_loaded
-    failed_at = _last_load_failure
-    if failed_at is not None and time.monotonic() - failed_at < LOAD_RETRY_SECONDS:
-        raise EngineUnavailable("the engine failed to load less than "
-                                f"{LOAD_RETRY_SECONDS:g}s ago")
-    try:
-        engine = api.get_engine()
-    except Exception:
-        _last_load_failure = time.monotonic()
-        raise
-    _last_load_failure = None
-    _engine_loaded = True
-    return engine.score(text, context)
 
 
 def _engine_outcome(api: EngineApi, *, story: Story, text: str,
@@ -139,9 +108,8 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         thread=thread,
         story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
     )
-    future = _executor.submit(_load_and_score, api, text, context)
-    timeout = settings.PARLEY_ENGINE_TIMEOUT_S if _engine_loaded else LOAD_TIMEOUT_SECONDS
-    scores = future.result(timeout=timeout)
+    scores = engine_gateway.call_engine(lambda engine: engine.score(text, context),
+                                        load=api.get_engine)
     policy = api.policy_from_dict((story.site.moderation_settings or {}).get("policy", {}))
     verdict = api.decide(scores, policy)
     status = STATUS_FOR_DECISION[verdict.status]
@@ -193,11 +161,10 @@ def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Ou
             return Outcome(status="published", reasons=["model-free rules only"],
                            engine_version="rules")
         return _engine_outcome(api, story=story, text=text, parent=parent)
-    except FutureTimeout:
-        limit = settings.PARLEY_ENGINE_TIMEOUT_S if _engine_loaded else LOAD_TIMEOUT_SECONDS
-        logger.warning("engine took longer than %ss; holding comment for review", limit)
-        reason = f"the engine took longer than {limit:g}s"
-    except EngineUnavailable as error:
+    except engine_gateway.EngineTimeout as error:
+        logger.warning("%s; holding comment for review", error)
+        reason = str(error)
+    except engine_gateway.EngineUnavailable as error:
         reason = str(error)
     except Exception:
         logger.exception("engine failed; holding comment for review")
