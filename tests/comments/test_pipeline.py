@@ -196,3 +196,8 @@ def test_real_engine_scores_a_comment_when_its_model_is_present(story):
     assert polite.status in ("published", "pending")
     assert abusive.status in ("pending", "rejected")
     assert abusive.scores["INSULT"] > polite.scores["INSULT"]
+
+
+def test_the_pipeline_is_an_explicit_ordered_list_of_phases():
+    assert [phase.__name__ for phase in pipeline.PHASES] == [
+        "_site_rules_phase", "_banned_words_phase", "_engine_phase", "_holds_phase"]

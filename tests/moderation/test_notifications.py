@@ -170,3 +170,34 @@ def test_signature_is_over_timestamp_and_body():
     assert not verify_signature("k", "100", body, sign("k", "100", body), now=1000)
     assert not verify_signature("k", "soon", body, sign("k", "100", body), now=150)
 
+
+
+def test_webhook_deliveries_are_written_with_the_action_and_sent_after_commit(
+        site, story, moderator, monkeypatch):
+    """An outbox: the delivery rows commit with the decision (a crash after the commit loses
+    none, and a rollback leaves none); only the sending waits for the commit."""
+    from django.db import transaction
+
+    from parley.moderation import tasks
+
+    WebhookEndpoint.objects.create(site=site, url="https://hooks.example/x", secret="k",
+                                   events=["comment.rejected"])
+    sent = []
+    monkeypatch.setattr(tasks.deliver_webhook, "delay", sent.append)
+    comment = Comment.objects.get(pk=post(story, "Hello", "Ann").pk)
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        from parley.actions.moderation import _reject
+
+        _reject(comment, acting_user=moderator, reason="spam")
+        assert WebhookDelivery.objects.filter(event="comment.rejected").count() == 1
+        assert sent == []  # written in the transaction, not yet sent
+        raise Boom
+    assert not WebhookDelivery.objects.filter(event="comment.rejected").exists()
+    assert sent == []
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="spam")
+    delivery = WebhookDelivery.objects.get(event="comment.rejected")
+    assert sent == [delivery.pk]

@@ -1,11 +1,11 @@
 """The moderation pipeline: decide a new comment's status before it is written.
 
-Rules that need no model run first (banned words, a pre-moderated story); then, when
-PARLEY_ENGINE is on and ``parley.engine`` loads, the engine scores the text in the story's
-context and the site's policy decides. The engine failing or running past
+An ordered list of phases (``PHASES``), called explicitly by the posting action: the site's own
+rules (``rules.check_site_rules``: author bans, banned and suspect words, links), the words
+banned on every site, then, when PARLEY_ENGINE is on, the engine scores the text in the story's
+context (through ``parley.engine_gateway``) and the site's policy decides, and last the holds
+(a pre-moderated story or site rule). The engine failing or running past
 PARLEY_ENGINE_TIMEOUT_S holds the comment for review: never silently published, never lost.
-The site's own rules (author bans, suspect words, held links...) come from
-``parley.moderation.rules.check_site_rules``.
 """
 
 from __future__ import annotations
@@ -127,31 +127,79 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
     )
 
 
+@dataclass
+class Submission:
+    """A new comment on its way through the pipeline, and what the phases decided so far."""
+
+    story: Story
+    text: str
+    parent: Comment | None = None
+    author_email: str = ""
+    author_user: Any = None
+    address_hash: str = ""
+    site_rules: Any = None  # rules.RuleVerdict | None, from the site-rules phase
+    outcome: Outcome | None = None  # set by a phase; a "rejected" one settles the comment
+
+
+def _site_rules_phase(sub: Submission) -> None:
+    """The site's own rules (author bans, banned/suspect words, links, pre-moderation): a
+    rejection settles it; a hold still lets the engine score, so moderators see the scores."""
+    from parley.moderation.rules import check_site_rules
+
+    sub.site_rules = check_site_rules(story=sub.story, text=sub.text,
+                                      author_user=sub.author_user,
+                                      author_email=sub.author_email, ip_hash=sub.address_hash)
+    if sub.site_rules is not None and sub.site_rules.status == "rejected":
+        sub.outcome = Outcome(status="rejected", reasons=sub.site_rules.reasons,
+                              public_reasons=sub.site_rules.public_reasons,
+                              engine_version="rules")
+
+
+def _banned_words_phase(sub: Submission) -> None:
+    """Words banned on every site (PARLEY_BANNED_WORDS) reject without scoring."""
+    sub.outcome = _rule_outcome(text=sub.text)
+
+
+def _engine_phase(sub: Submission) -> None:
+    """The engine scores the text in its story's context and the site's policy decides."""
+    sub.outcome = _score_with_engine(story=sub.story, text=sub.text, parent=sub.parent)
+
+
+def _holds_phase(sub: Submission) -> None:
+    """A pre-moderated story, and any hold of the site's rules, keep a publishable comment
+    for a moderator; the rules' reasons are kept either way."""
+    outcome = sub.outcome
+    assert outcome is not None
+    if outcome.status == "published" and sub.story.premoderate:
+        outcome.status = "pending"
+        outcome.reasons.append("the story is pre-moderated")
+    if sub.site_rules is not None:
+        outcome.reasons.extend(sub.site_rules.reasons)
+        if outcome.status == "published":
+            outcome.status = "pending"
+            outcome.public_reasons = list(sub.site_rules.public_reasons)
+
+
+# The pipeline, in order. Each phase reads and updates the submission; the first rejection
+# ends it (a rejected comment needs no score and no hold).
+PHASES: tuple[Callable[[Submission], None], ...] = (
+    _site_rules_phase, _banned_words_phase, _engine_phase, _holds_phase,
+)
+
+
 def moderate(*, story: Story, text: str, parent: Comment | None = None,
              author_name: str = "", author_email: str = "", author_user: Any = None,
              address_hash: str = "") -> Outcome:
-    """Decide the status of a new comment whose text is already cleaned and validated."""
-    from parley.moderation.rules import check_site_rules
-
-    # The site's own rules (author bans, banned/suspect words, links, pre-moderation): a
-    # rejection settles it; a hold still lets the engine score, so moderators see the scores.
-    site_rules = check_site_rules(story=story, text=text, author_user=author_user,
-                                  author_email=author_email, ip_hash=address_hash)
-    if site_rules is not None and site_rules.status == "rejected":
-        return Outcome(status="rejected", reasons=site_rules.reasons,
-                       public_reasons=site_rules.public_reasons, engine_version="rules")
-    outcome = _rule_outcome(text=text)
-    if outcome is None:
-        outcome = _score_with_engine(story=story, text=text, parent=parent)
-    if outcome.status == "published" and story.premoderate:
-        outcome.status = "pending"
-        outcome.reasons.append("the story is pre-moderated")
-    if site_rules is not None and outcome.status != "rejected":
-        outcome.reasons.extend(site_rules.reasons)
-        if outcome.status == "published":
-            outcome.status = "pending"
-            outcome.public_reasons = list(site_rules.public_reasons)
-    return outcome
+    """Decide the status of a new comment whose text is already cleaned and validated, by
+    running ``PHASES`` in order. Called explicitly by ``parley.actions.post_comment``."""
+    sub = Submission(story=story, text=text, parent=parent, author_email=author_email,
+                     author_user=author_user, address_hash=address_hash)
+    for phase in PHASES:
+        phase(sub)
+        if sub.outcome is not None and sub.outcome.status == "rejected":
+            break
+    assert sub.outcome is not None
+    return sub.outcome
 
 
 def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Outcome:
