@@ -14,14 +14,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from parley import engine_gateway
+from parley.comments.errors import PayloadTooLarge
 from parley.comments.models import Site
+from parley.comments.request_limits import max_body_bytes, read_body
 from parley.engine.language import detect_language
 from parley.engine.types import Context, Scores
 
@@ -98,20 +99,10 @@ def _check_rate(request: HttpRequest, site: Site) -> None:
 
 
 def _read_body(request: HttpRequest) -> bytes:
-    limit = getattr(settings, "PARLEY_MAX_BODY_BYTES", 64 * 1024)
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise errors.payload_too_large(limit)
-    try:
-        body = request.body
-    except RequestDataTooBig as exc:
-        raise errors.payload_too_large(limit) from exc
-    if len(body) > limit:
-        raise errors.payload_too_large(limit)
-    return body
+        return read_body(request)
+    except PayloadTooLarge as exc:
+        raise errors.payload_too_large(max_body_bytes()) from exc
 
 
 def _check_post(request: HttpRequest, method: str) -> None:
