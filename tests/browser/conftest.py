@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from parley.settings import env_bool
 from tests.http_server import serving
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
@@ -48,7 +49,7 @@ def _chromium_path() -> str:
     path = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).exists() else "")
     if not path:
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("PARLEY_REQUIRE_BROWSER") == "1":
+        if env_bool("PARLEY_REQUIRE_BROWSER", False):
             pytest.fail(message)
         pytest.skip(message)
     return path
