@@ -367,3 +367,17 @@ def test_thread_gives_each_comment_its_language_so_the_embed_can_mark_it(client,
     Story.objects.filter(pk=story.pk).update(cache_version=story.cache_version + 1)
     body = client.get(comments_url(story)).json()
     assert [(c["id"], c["language"]) for c in body["comments"]] == [(comment.pk, "ur")]
+
+
+def test_answers_are_built_through_their_declared_schemas(story, monkeypatch):
+    """A dict that drifts from the operation's schema fails on the server, not in a client."""
+    import pydantic
+
+    from parley.web import api
+
+    good = api.story_dict(story)
+    assert api.through_schema(api.StoryOut, good) == good | {"published_at": None}
+    broken = {k: v for k, v in good.items() if k != "comments_closed"}
+    monkeypatch.setattr(api, "story_dict", lambda _story: broken)
+    with pytest.raises(pydantic.ValidationError):
+        api.get_story(RequestFactory().get("/"), story.pk)
