@@ -45,8 +45,8 @@ def seed(decisions: int) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from parley.actions import post_comment
     from parley.comments.models import Site, Story
-    from parley.comments.services import post_comment
     from parley.moderation.models import SiteMembership
 
     call_command("migrate", verbosity=0)

@@ -16,6 +16,7 @@ import django
 def main(stories: int = 10, comments: int = 100, reply_share: float = 0.2) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
     django.setup()
+    from parley import actions
     from parley.comments import services
     from parley.comments.models import Site
 
@@ -32,7 +33,7 @@ def main(stories: int = 10, comments: int = 100, reply_share: float = 0.2) -> No
         for c in range(comments):
             parent = rng.choice(posted) if c >= comments - replies and posted else None
             text = " ".join(rng.choice(words) for _ in range(rng.randint(20, 60))).capitalize()
-            result = services.post_comment(story=story, text=text + ".",
+            result = actions.post_comment(story=story, text=text + ".",
                                            author_name=f"Reader {rng.randint(1, 500)}",
                                            author_email="reader@example.com", parent=parent)
             posted.append(result.comment)

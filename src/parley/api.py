@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from parley.comments.api import register_error_handlers
-from parley.comments.api import router as comments_router
+from parley.web.api import register_error_handlers
+from parley.web.api import router as comments_router
 
 
 class StrictJsonParser(Parser):

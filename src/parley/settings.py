@@ -15,21 +15,42 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def parse_bool(name: str, value: str) -> bool:
+    """Read one yes/no word the way every Parley setting does, case-insensitively.
+
+    Anything but 1/true/yes/on or 0/false/no/off is refused: a word such as "enabled" or "y"
+    must not silently switch a safety (the engine, rate limits) off.
+    """
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of 1, true, yes, on or 0, false, no, off."
+    )
+
 
 def env_bool(name: str, default: bool) -> bool:
-    """Read a yes/no environment variable ("1", "true", "yes", "on" are yes)."""
+    """Read a yes/no environment variable with ``parse_bool``; unset or empty is ``default``."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return parse_bool(name, value)
 
 
 def env_int(name: str, default: int) -> int:
+    """Read an integer environment variable; unset or empty gives ``default``."""
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated environment variable; unset gives ``default``."""
     value = os.environ.get(name)
     if value is None:
         return default
@@ -249,8 +270,8 @@ PARLEY_RATE_PER_STORY = os.environ.get("PARLEY_RATE_PER_STORY", "120/m")
 PARLEY_RATE_PER_AUTHOR = os.environ.get("PARLEY_RATE_PER_AUTHOR", "5/m")
 # Perspective-compatible API (/v1alpha1/comments:analyze): analyze calls per site API key.
 PARLEY_PERSPECTIVE_RATE = os.environ.get("PARLEY_PERSPECTIVE_RATE", "600/m")
-# "on" scores every comment with parley.engine; "off" runs the model-free rules only.
-PARLEY_ENGINE = os.environ.get("PARLEY_ENGINE", "on")
+# True scores every comment with parley.engine; False runs the model-free rules only.
+PARLEY_ENGINE = env_bool("PARLEY_ENGINE", True)
 PARLEY_ENGINE_TIMEOUT_S = float(os.environ.get("PARLEY_ENGINE_TIMEOUT_S", "2.0"))
 PARLEY_CACHE_SECONDS = env_int("PARLEY_CACHE_SECONDS", 300)
 PARLEY_DEMO_API_KEY = os.environ.get("PARLEY_DEMO_API_KEY", "")

@@ -9,6 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", parley_api.urls),
     path("", include("parley.moderation.urls")),
-    path("", include("parley.comments.urls")),
+    path("", include("parley.web.urls")),
     path("", include("parley.perspective.urls")),
 ]

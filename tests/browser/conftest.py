@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from parley.settings import env_bool
 from tests.http_server import serving
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
@@ -48,7 +49,7 @@ def _chromium_path() -> str:
     path = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).exists() else "")
     if not path:
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("PARLEY_REQUIRE_BROWSER") == "1":
+        if env_bool("PARLEY_REQUIRE_BROWSER", False):
             pytest.fail(message)
         pytest.skip(message)
     return path
@@ -75,7 +76,7 @@ def dialogs() -> list[str]:
 @pytest.fixture
 def page(browser, dialogs, settings):
     """A fresh browser context and page; dialogs are recorded, dismissed, and traps installed."""
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
     context.add_init_script(XSS_TRAP)
@@ -96,10 +97,10 @@ def demo_story(live_server, settings):
     """The seed article and its two comments, made by ``parley seed_demo`` for this port."""
     from django.core.management import call_command
 
-    from parley.comments.management.commands.seed_demo import SITE_SLUG
     from parley.comments.models import Story
+    from parley.moderation.management.commands.seed_demo import SITE_SLUG
 
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     port = live_server.url.rsplit(":", 1)[1]
     call_command("seed_demo", port=port, stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.comments import services
+from parley import actions
 from parley.comments.models import Report
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -50,7 +50,7 @@ def open_story(page, live_server, story):
 
 def test_text_contrast_meets_wcag_aa(page, live_server, demo_story):
     for i in range(10):  # enough for a "View more comments" link
-        services.post_comment(story=demo_story, text=f"Comment {i}.", author_name="Reader")
+        actions.post_comment(story=demo_story, text=f"Comment {i}.", author_name="Reader")
     open_story(page, live_server, demo_story)
     for selector in TEXT_SELECTORS:
         ratios = page.evaluate(CONTRAST_JS, selector)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.comments import services
+from parley import actions
 from parley.comments.models import Comment, Report, Story
 from tests.browser.conftest import allow_origin, embed_page
 
@@ -72,7 +72,7 @@ def test_embed_shows_the_seed_comments_and_pages(page, live_server, demo_story, 
     # The embed is for an existing story: make the demo story live on the partner origin.
     Story.objects.filter(pk=demo_story.pk).update(url=f"{origin}/news/joint-raids")
     for i in range(11):
-        services.post_comment(story=demo_story, text=f"Embed page comment {i}.", author_name="R")
+        actions.post_comment(story=demo_story, text=f"Embed page comment {i}.", author_name="R")
     shadow = open_embed(page, live_server, demo_story, second_origin)
     assert shadow.locator("#parley-heading").inner_text() == "COMMENTS (13)"
     assert shadow.locator("#parley-list > li").count() == 10

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from parley.actions import post_comment
 from parley.comments.models import Comment, CommentStatus, Site, Story
-from parley.comments.services import post_comment
 from parley.moderation.models import AuditEntry, Role, SiteMembership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ PASSWORD = "keyboard-cat-42"
 @pytest.fixture
 def newsroom(settings):
     """A pre-moderated site with a story, three held comments and a moderator of the site."""
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     site = Site.objects.create(name="Harbour Herald", slug="herald",
                                moderation_settings={"premoderate_all": True})
@@ -142,6 +142,55 @@ def test_moderator_works_the_queue_by_keyboard(mod_page, live_server, newsroom):
     page.goto(f"{live_server.url}/stories/{story.slug}/")
     assert "Good news for the island" in page.content()
     assert not any("still a crook" in t for t in page.locator(".comment").all_inner_texts())
+
+
+def reject_with_reason(page, comment, reason: str) -> None:
+    """Open the item's reject form, pick a reason by its label, submit, wait for the swap."""
+    item(page, comment).locator('[data-action="reject-open"]').click()
+    item(page, comment).get_by_label(reason).check()
+    item(page, comment).locator(".reject-form button[type=submit]").click()
+    page.locator(f"#item-{comment.pk}.decided [data-status]").wait_for()
+
+
+def test_tab_counts_stay_right_after_rejecting_as_off_topic(mod_page, live_server, newsroom):
+    page = mod_page
+    story, (alice, bob, troll) = newsroom
+    sign_in(page, live_server)
+    expect(page.locator("[data-count=pending]")).to_have_text("3")
+    # The rejection's reason ("off_topic") must not be read as the queue's Reason filter.
+    reject_with_reason(page, alice, "Off-topic")
+    expect(page.locator("[data-count=pending]")).to_have_text("2")
+    expect(page.locator("[data-count=rejected]")).to_have_text("1")
+    # The toast says what happened from the top bar, covering no item's buttons.
+    expect(page.locator("#toast")).to_have_text("Rejected (off-topic).")
+    toast = page.locator("#toast").bounding_box()
+    for button in page.locator(".item .actions button").all():
+        box = button.bounding_box()
+        overlaps = (box["x"] < toast["x"] + toast["width"] and toast["x"] < box["x"] + box["width"]
+                    and box["y"] < toast["y"] + toast["height"]
+                    and toast["y"] < box["y"] + box["height"])
+        assert not overlaps, button.inner_text()
+    # The next poll agrees with the action's counts.
+    page.evaluate("htmx.trigger('#poller', 'poll')")
+    page.wait_for_timeout(500)
+    expect(page.locator("[data-count=pending]")).to_have_text("2")
+    expect(page.locator("[data-count=rejected]")).to_have_text("1")
+    # After a reload the counts are the same.
+    page.reload()
+    expect(page.locator("[data-count=pending]")).to_have_text("2")
+    expect(page.locator("[data-count=rejected]")).to_have_text("1")
+
+
+def test_tab_counts_keep_the_filters_the_page_shows(mod_page, live_server, newsroom):
+    page = mod_page
+    story, (alice, bob, troll) = newsroom
+    sign_in(page, live_server, next_path="/moderate/?queue=pending&q=Alice")
+    expect(page.locator("[data-count=pending]")).to_have_text("1")
+    page.locator("#filters input[name=q]").fill("something not applied yet")
+    reject_with_reason(page, alice, "Spam")
+    # Counted with the applied filter (Alice's comments), not all three nor the unsent text.
+    expect(page.locator("[data-count=pending]")).to_have_text("0")
+    expect(page.locator("[data-count=rejected]")).to_have_text("1")
 
 
 def test_new_held_comments_arrive_without_a_reload(mod_page, live_server, newsroom):

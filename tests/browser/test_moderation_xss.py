@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from parley import actions
+from parley.actions import post_comment
 from parley.comments.errors import InvalidInput
 from parley.comments.models import Report, Site, Story
-from parley.comments.services import post_comment
-from parley.moderation import services
 from parley.moderation.models import SiteMembership
 from tests.browser.conftest import xss_sample
 
@@ -52,10 +52,10 @@ def test_moderation_pages_run_no_payload(page, live_server, payloads, dialogs):
     assert len(posted) > len(payloads) // 2
     # Some approved and reported with the payload as the note, some rejected with it as a note.
     for comment, payload in zip(posted[:10], payloads, strict=False):
-        services.approve_comment(comment=comment, acting_user=moderator, note=payload[:1000])
+        actions.approve_comment(comment=comment, acting_user=moderator, note=payload[:1000])
         Report.objects.create(comment=comment, reason="other", note=payload[:500])
     for comment, payload in zip(posted[10:20], payloads, strict=False):
-        services.reject_comment(comment=comment, acting_user=moderator, reason="other",
+        actions.reject_comment(comment=comment, acting_user=moderator, reason="other",
                                 note=payload[:1000])
 
     page.goto(f"{live_server.url}/accounts/login/")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from parley import actions
 from parley.comments import services
 from parley.comments.models import Comment
 
@@ -82,9 +83,9 @@ def test_post_a_comment_then_reply_to_it(page, live_server, demo_story, dialogs)
 
     # A reply three levels down is flattened and says whom it answers.
     third = Comment.objects.get(text="I doubt it.")
-    deeper = services.post_comment(story=demo_story, text="Level three.", author_name="Cyrus",
+    deeper = actions.post_comment(story=demo_story, text="Level three.", author_name="Cyrus",
                                    parent=third).comment
-    services.post_comment(story=demo_story, text="Level four.", author_name="Dina", parent=deeper)
+    actions.post_comment(story=demo_story, text="Level four.", author_name="Dina", parent=deeper)
     open_story(page, live_server, demo_story)
     fourth = page.locator("li.comment", has_text="Level four.").last
     assert "Replying to Cyrus" in fourth.inner_text()
@@ -118,7 +119,7 @@ def test_validation_error_is_shown_next_to_the_field(page, live_server, demo_sto
 
 def test_view_more_comments_loads_the_next_page(page, live_server, demo_story):
     for i in range(12):
-        services.post_comment(story=demo_story, text=f"Extra comment {i}.", author_name=f"R{i}")
+        actions.post_comment(story=demo_story, text=f"Extra comment {i}.", author_name=f"R{i}")
     open_story(page, live_server, demo_story)
     assert page.locator("#comments-heading").inner_text() == "COMMENTS (14)"
     first_page = top_level_ids(page)
@@ -134,7 +135,7 @@ def test_view_more_comments_loads_the_next_page(page, live_server, demo_story):
 
 
 def test_html_in_a_comment_renders_as_text(page, live_server, demo_story, dialogs):
-    services.post_comment(story=demo_story, text="<img src=x onerror=alert(1)>",
+    actions.post_comment(story=demo_story, text="<img src=x onerror=alert(1)>",
                           author_name="<script>alert(2)</script>")
     open_story(page, live_server, demo_story)
     page.wait_for_timeout(300)
@@ -168,11 +169,11 @@ def test_posting_works_without_javascript(browser, live_server, demo_story, sett
 
 
 def test_urdu_comment_renders_right_to_left(page, live_server, demo_story):
-    comment = services.post_comment(
+    comment = actions.post_comment(
         story=demo_story, text="یہ ایک اچھا مضمون ہے", author_name="Sana"
     ).comment
     Comment.objects.filter(pk=comment.pk).update(language="ur")
-    services.touch_story_cache(story=demo_story)
+    services.update_story_counters(story_id=demo_story.pk)
     open_story(page, live_server, demo_story)
     text = page.locator(f"#comment-{comment.pk} .comment-text")
     assert text.get_attribute("lang") == "ur"

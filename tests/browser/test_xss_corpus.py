@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from parley import actions
 from parley.comments import services
 from parley.comments.errors import InvalidInput
 from parley.comments.models import Story
@@ -30,7 +31,7 @@ def post_payloads(story: Story, payloads: list[str]) -> int:
     posted = 0
     for payload in payloads:
         try:
-            services.post_comment(story=story, text=payload,
+            actions.post_comment(story=story, text=payload,
                                   author_name=payload[:80].strip() or "x")
         except InvalidInput:  # nothing left after cleaning (e.g. only control characters)
             continue

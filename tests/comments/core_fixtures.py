@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from parley import actions
 from parley.comments import services
 from parley.comments.models import Site, Story
 
@@ -18,7 +19,7 @@ ORIGIN = "https://news.example.com"
 @pytest.fixture
 def rules_only():
     """Model-free pipeline and no rate limits, unless a test turns them back on."""
-    with override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False):
+    with override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False):
         yield
 
 
@@ -42,4 +43,4 @@ def other_story(site) -> Story:
 
 def post(story: Story, text: str = "A fair point.", name: str = "Reader", **kwargs):
     """Post through the real service and return the comment."""
-    return services.post_comment(story=story, text=text, author_name=name, **kwargs).comment
+    return actions.post_comment(story=story, text=text, author_name=name, **kwargs).comment

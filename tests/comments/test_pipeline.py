@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import override_settings
 
-from parley.comments import services
+from parley import actions, engine_gateway
 from parley.comments.models import CommentStatus
 from parley.moderation import pipeline
 from parley.moderation.models import ModerationRecord
@@ -62,7 +62,9 @@ def fake_decide(scores, policy):
 
 
 @pytest.fixture
-def engine(monkeypatch):
+def engine(monkeypatch, settings):
+    """PARLEY_ENGINE on, with a fake engine behind the real gateway."""
+    settings.PARLEY_ENGINE = True
     fake = FakeEngine()
     api = pipeline.EngineApi(
         get_engine=lambda: fake, context=lambda **kw: kw,
@@ -100,9 +102,9 @@ def test_premoderated_story_holds_everything(story, engine):
 
 
 def test_engine_verdicts_map_to_statuses_and_are_recorded(story, engine):
-    published = services.post_comment(story=story, text="Good point", author_name="A")
+    published = actions.post_comment(story=story, text="Good point", author_name="A")
     assert published.status == CommentStatus.PUBLISHED
-    rejected = services.post_comment(story=story, text="You idiot", author_name="B")
+    rejected = actions.post_comment(story=story, text="You idiot", author_name="B")
     assert rejected.status == CommentStatus.REJECTED
     assert rejected.public_reasons == ["It reads as an insult."]
     record = ModerationRecord.objects.get(comment=rejected.comment)
@@ -116,7 +118,7 @@ def test_engine_verdicts_map_to_statuses_and_are_recorded(story, engine):
 def test_site_policy_is_passed_to_decide_and_nudge_offered(story, engine):
     story.site.moderation_settings = {"policy": {"reject": 0.99, "review": 0.5, "nudge": True}}
     story.site.save()
-    result = services.post_comment(story=story, text="You idiot", author_name="B")
+    result = actions.post_comment(story=story, text="You idiot", author_name="B")
     assert result.status == CommentStatus.PENDING
     assert result.nudge == "A moderator will look at it."
 
@@ -134,13 +136,14 @@ def test_engine_sees_article_parent_and_thread(story, engine):
 
 def test_engine_failure_holds_for_review_never_publishes(story, engine):
     engine.fail = True
-    result = services.post_comment(story=story, text="Anything", author_name="A")
+    result = actions.post_comment(story=story, text="Anything", author_name="A")
     assert result.status == CommentStatus.PENDING
     record = ModerationRecord.objects.get(comment=result.comment)
     assert record.decision == "review" and "engine failed" in record.reasons[0]
 
 
-def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypatch):
+def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypatch, settings):
+    settings.PARLEY_ENGINE = True
     loads = []
 
     def broken_load():
@@ -150,24 +153,24 @@ def test_engine_that_fails_to_load_is_not_reloaded_on_every_post(story, monkeypa
     api = pipeline.EngineApi(get_engine=broken_load, context=lambda **kw: kw,
                              policy_from_dict=dict, decide=fake_decide)
     monkeypatch.setattr(pipeline, "load_engine_api", lambda: api)
-    monkeypatch.setattr(pipeline, "_last_load_failure", None)
+    monkeypatch.setattr(engine_gateway, "_last_load_failure", None)
     first = pipeline.moderate(story=story, text="One")
     second = pipeline.moderate(story=story, text="Two")
     assert (first.status, second.status) == ("pending", "pending")
     assert len(loads) == 1
     assert "failed to load" in second.reasons[0]
-    monkeypatch.setattr(pipeline, "_last_load_failure",
-                        pipeline.time.monotonic() - pipeline.LOAD_RETRY_SECONDS - 1)
+    monkeypatch.setattr(engine_gateway, "_last_load_failure",
+                        time.monotonic() - engine_gateway.LOAD_RETRY_SECONDS - 1)
     pipeline.moderate(story=story, text="Three")
     assert len(loads) == 2  # retried once the pause is over
 
 
 @override_settings(PARLEY_ENGINE_TIMEOUT_S=0.05)
 def test_slow_engine_times_out_to_pending(story, engine, monkeypatch):
-    monkeypatch.setattr(pipeline, "_engine_loaded", True)  # past the first, loading call
+    monkeypatch.setattr(engine_gateway, "_engine_loaded", True)  # past the first, loading call
     engine.delay = 0.5
     started = time.monotonic()
-    result = services.post_comment(story=story, text="Anything", author_name="A")
+    result = actions.post_comment(story=story, text="Anything", author_name="A")
     assert time.monotonic() - started < 0.4
     assert result.status == CommentStatus.PENDING
     assert "longer than 0.05s" in result.comment.moderation.reasons[0]
@@ -184,7 +187,7 @@ def test_real_engine_scores_a_comment_when_its_model_is_present(story):
         Engine.shared()
     except FileNotFoundError as error:
         pytest.skip(f"engine model files are absent: {error}")
-    with override_settings(PARLEY_ENGINE="on", PARLEY_ENGINE_TIMEOUT_S=60):
+    with override_settings(PARLEY_ENGINE=True, PARLEY_ENGINE_TIMEOUT_S=60):
         polite = pipeline.moderate(
             story=story, text="Joint raids could help if both governments share intelligence.")
         abusive = pipeline.moderate(story=story, text="You are a stupid worthless idiot.")
@@ -193,3 +196,8 @@ def test_real_engine_scores_a_comment_when_its_model_is_present(story):
     assert polite.status in ("published", "pending")
     assert abusive.status in ("pending", "rejected")
     assert abusive.scores["INSULT"] > polite.scores["INSULT"]
+
+
+def test_the_pipeline_is_an_explicit_ordered_list_of_phases():
+    assert [phase.__name__ for phase in pipeline.PHASES] == [
+        "_site_rules_phase", "_banned_words_phase", "_engine_phase", "_holds_phase"]

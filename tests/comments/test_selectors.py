@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from parley.comments import selectors, services
+from parley import actions
+from parley.comments import selectors
 from parley.comments.errors import InvalidInput, NotFound
 from parley.comments.models import Comment, CommentStatus
 from tests.comments.core_fixtures import post
@@ -94,10 +95,10 @@ def test_hidden_and_pending_comments_are_shown_only_to_their_author(story):
     top = post(story, "top", name="Ann")
     story.premoderate = True
     story.save()
-    pending = services.post_comment(story=story, text="wait", author_name="Bob",
+    pending = actions.post_comment(story=story, text="wait", author_name="Bob",
                                     parent=top).comment
     assert pending.status == CommentStatus.PENDING
-    pending_top = services.post_comment(story=story, text="mine", author_name="Bob").comment
+    pending_top = actions.post_comment(story=story, text="mine", author_name="Bob").comment
     public = selectors.thread_page(story=fresh(story))
     assert ids(public) == [top.pk]
     assert public.comments[0].replies == [] and public.comments[0].reply_count == 0
@@ -117,7 +118,7 @@ def test_reply_to_a_removed_comment_hangs_under_the_nearest_shown_one(story):
     top = post(story, "top", name="Ann")
     middle = post(story, "middle", name="Bob", parent=top)
     child = post(story, "child", name="Cid", parent=middle)
-    services.change_comment_status(comment=middle, status=CommentStatus.REMOVED)
+    actions.change_comment_status(comment=middle, status=CommentStatus.REMOVED)
     [node] = selectors.thread_page(story=fresh(story)).comments
     assert [(n.comment.pk, n.replying_to) for n in node.replies] == [(child.pk, "Bob")]
 

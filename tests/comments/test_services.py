@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from parley import actions
 from parley.comments import services
 from parley.comments.client_address import hash_client_address
 from parley.comments.errors import BadRequest, CommentsClosed, InvalidInput, RateLimited
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.usefixtures("rules_only")
 def test_invalid_input_names_the_field_and_writes_nothing(story, kwargs, field):
     args = {"story": story, "text": "Fine text", "author_name": "Ann"} | kwargs
     with pytest.raises(InvalidInput) as err:
-        services.post_comment(**args)
+        actions.post_comment(**args)
     assert err.value.field == field
     assert err.value.status == 422
     assert err.value.message.startswith(f"{field}: ")
@@ -62,7 +63,7 @@ def test_parent_in_another_story_is_a_bad_request(story, other_story):
 
 def test_cannot_reply_to_a_removed_comment(story):
     parent = post(story)
-    services.change_comment_status(comment=parent, status=CommentStatus.REMOVED)
+    actions.change_comment_status(comment=parent, status=CommentStatus.REMOVED)
     with pytest.raises(BadRequest):
         post(story, parent=parent)
 
@@ -104,7 +105,9 @@ def test_story_closed_while_scoring_is_caught_under_the_write_lock(story, monkey
         Story.objects.filter(pk=story.pk).update(is_closed=True)
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "moderate", moderate_then_close)
+    import parley.actions.comments
+
+    monkeypatch.setattr(parley.actions.comments, "moderate", moderate_then_close)
     with pytest.raises(CommentsClosed):
         post(story)
     assert Comment.objects.count() == 0
@@ -123,7 +126,7 @@ def test_comment_record_and_counts_are_written_together(story):
 def test_pending_comment_does_not_count_or_touch_the_cache(story):
     story.premoderate = True
     story.save()
-    result = services.post_comment(story=story, text="Hold me", author_name="Ann")
+    result = actions.post_comment(story=story, text="Hold me", author_name="Ann")
     assert result.status == "pending"
     story.refresh_from_db()
     assert (story.published_count, story.cache_version) == (0, 0)
@@ -132,32 +135,40 @@ def test_pending_comment_does_not_count_or_touch_the_cache(story):
 
 def test_status_changes_keep_the_count_and_bump_the_version(story):
     comment = post(story)
-    services.change_comment_status(comment=comment, status=CommentStatus.REMOVED)
+    actions.change_comment_status(comment=comment, status=CommentStatus.REMOVED)
     story.refresh_from_db()
     assert (story.published_count, story.cache_version) == (0, 2)
-    services.change_comment_status(comment=comment, status=CommentStatus.REMOVED)  # no-op
-    services.change_comment_status(comment=comment, status=CommentStatus.PUBLISHED)
+    actions.change_comment_status(comment=comment, status=CommentStatus.REMOVED)  # no-op
+    actions.change_comment_status(comment=comment, status=CommentStatus.PUBLISHED)
     story.refresh_from_db()
     assert (story.published_count, story.cache_version) == (1, 3)
     with pytest.raises(InvalidInput):
-        services.change_comment_status(comment=comment, status="deleted")
+        actions.change_comment_status(comment=comment, status="deleted")
 
 
-def test_side_effects_wait_for_the_commit(story, django_capture_on_commit_callbacks):
-    seen = []
+def test_side_effects_wait_for_the_commit(story, django_capture_on_commit_callbacks,
+                                         monkeypatch):
+    from parley.moderation import tasks
 
-    def receiver(sender, comment, status, **kwargs):
-        seen.append((comment.pk, status))
+    sent = []
+    monkeypatch.setattr(tasks.alert_waiting_pending, "delay", lambda: sent.append("alert"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(story)
+    assert sent == []  # nothing is sent before the commit
+    assert len(callbacks) == 2  # the posting lock's release, then the comment's events
+    for callback in callbacks:
+        callback()
+    assert sent == ["alert"]
 
-    services.comment_posted.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            comment = post(story)
-            assert seen == []
-        assert len(callbacks) == 1
-        assert seen == [(comment.pk, "published")]
-    finally:
-        services.comment_posted.disconnect(receiver)
+
+def test_status_change_to_removed_is_audited(story):
+    from parley.moderation.models import AuditEntry
+
+    comment = post(story)
+    actions.change_comment_status(comment=comment, status=CommentStatus.REMOVED, note="legal")
+    entry = AuditEntry.objects.get(comment=comment)
+    assert (entry.action, entry.actor, entry.note) == ("change_status", None, "legal")
+    assert (entry.before["status"], entry.after["status"]) == ("published", "removed")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -212,26 +223,26 @@ def test_rate_limit_per_story(story, other_story):
 
 def test_report_a_published_comment(story):
     comment = post(story)
-    report = services.report_comment(comment=comment, reason="spam", note=" buy\x00 now ",
+    report = actions.report_comment(comment=comment, reason="spam", note=" buy\x00 now ",
                                      client_ip="192.0.2.1")
     assert (report.reason, report.note) == ("spam", "buy now")
     assert report.reporter_ip_hash == hash_client_address("192.0.2.1")
     with pytest.raises(InvalidInput) as err:
-        services.report_comment(comment=comment, reason="boring")
+        actions.report_comment(comment=comment, reason="boring")
     assert err.value.field == "reason"
     with pytest.raises(InvalidInput):
-        services.report_comment(comment=comment, reason="other", note="n" * 501)
-    services.change_comment_status(comment=comment, status=CommentStatus.REMOVED)
+        actions.report_comment(comment=comment, reason="other", note="n" * 501)
+    actions.change_comment_status(comment=comment, status=CommentStatus.REMOVED)
     with pytest.raises(BadRequest):
-        services.report_comment(comment=comment, reason="spam")
+        actions.report_comment(comment=comment, reason="spam")
     assert Report.objects.count() == 1
 
 
 def test_repeated_reports_by_one_reader_count_once(story):
     comment = post(story)
-    first = services.report_comment(comment=comment, reason="abusive", client_ip="192.0.2.7")
-    again = services.report_comment(comment=comment, reason="spam", client_ip="192.0.2.7")
-    other = services.report_comment(comment=comment, reason="spam", client_ip="192.0.2.8")
+    first = actions.report_comment(comment=comment, reason="abusive", client_ip="192.0.2.7")
+    again = actions.report_comment(comment=comment, reason="spam", client_ip="192.0.2.7")
+    other = actions.report_comment(comment=comment, reason="spam", client_ip="192.0.2.8")
     assert again.pk == first.pk and other.pk != first.pk
     assert comment.reports.count() == 2
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from parley import actions
 from parley.comments.models import CommentStatus, Site
-from parley.moderation import services
 from parley.moderation.selectors import queue_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,10 +26,10 @@ def test_export_decisions_writes_json_lines(story, moderator, make_comment, tmp_
     kept = make_comment(story, text="Keep this — ünïcode", scores={"INSULT": 0.2}, language="de")
     dropped = make_comment(story, text="Spam spam")
     undone = make_comment(story, text="Changed my mind")
-    services.approve_comment(comment=kept, acting_user=moderator)
-    services.reject_comment(comment=dropped, acting_user=moderator, reason="spam")
-    services.approve_comment(comment=undone, acting_user=moderator)
-    services.undo_last_action(comment=undone, acting_user=moderator)
+    actions.approve_comment(comment=kept, acting_user=moderator)
+    actions.reject_comment(comment=dropped, acting_user=moderator, reason="spam")
+    actions.approve_comment(comment=undone, acting_user=moderator)
+    actions.undo_last_action(comment=undone, acting_user=moderator)
 
     rows = export()
     assert [(r["comment_id"], r["label"], r["reason"]) for r in rows] == [
@@ -53,12 +53,12 @@ def test_export_via_the_parley_command(story, moderator, make_comment, capsys):
     from parley.cli import main
 
     comment = make_comment(story)
-    services.reject_comment(comment=comment, acting_user=moderator, reason="abusive")
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="abusive")
     assert main(["export-decisions"]) == 0
     assert json.loads(capsys.readouterr().out)["reason"] == "abusive"
 
 
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_seed_moderation_demo_fills_every_queue_once():
     with pytest.raises(CommandError):
         call_command("seed_moderation_demo", stdout=io.StringIO())

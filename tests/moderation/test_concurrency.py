@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
+from parley import actions
 from parley.comments.models import CommentStatus, Story
-from parley.moderation import services
 from parley.moderation.models import AuditEntry
 from tests.moderation.conftest import make_user
 
@@ -44,11 +44,11 @@ def test_simultaneous_decisions_keep_counts_right(site, story, moderator, make_c
     published = make_comment(story, status=CommentStatus.PUBLISHED)
     calls = []
     for comment in comments:
-        calls.append(lambda c=comment: services.approve_comment(comment=c, acting_user=moderator))
-        calls.append(lambda c=comment: services.approve_comment(comment=c, acting_user=second))
-    calls.append(lambda: services.reject_comment(comment=published, acting_user=moderator,
+        calls.append(lambda c=comment: actions.approve_comment(comment=c, acting_user=moderator))
+        calls.append(lambda c=comment: actions.approve_comment(comment=c, acting_user=second))
+    calls.append(lambda: actions.reject_comment(comment=published, acting_user=moderator,
                                                  reason="spam"))
-    calls.append(lambda: services.reject_comment(comment=published, acting_user=second,
+    calls.append(lambda: actions.reject_comment(comment=published, acting_user=second,
                                                  reason="abusive"))
     run_together(*calls)
     story = Story.objects.get(pk=story.pk)

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from parley import actions
 from parley.comments.models import Comment, CommentStatus
-from parley.moderation import services
 from parley.moderation.charts import horizontal_bars, stacked_bars
 from parley.moderation.dashboard import dashboard
 from parley.moderation.models import HumanDecision
@@ -25,7 +25,7 @@ def test_numbers(site, story, other_story, moderator, make_comment):
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
     make_comment(other_story)  # another site: not counted
     Comment.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(minutes=30))
-    services.reject_comment(comment=held, acting_user=moderator, reason="abusive")
+    actions.reject_comment(comment=held, acting_user=moderator, reason="abusive")
 
     stats = dashboard(sites=[site], days=14)
     assert stats.total == 3
@@ -34,7 +34,7 @@ def test_numbers(site, story, other_story, moderator, make_comment):
     assert stats.decisions == 1
     assert 29 <= stats.median_minutes_to_decision <= 31
     assert stats.top_reasons[0] == ("likely an insult", 2)
-    assert ("moderator: abusive", 1) in stats.top_reasons
+    assert ("Rejected by a moderator: abusive", 1) in stats.top_reasons
     assert stats.stories[0]["total"] == 3 and stats.stories[0]["rejected"] == 2
     HumanDecision.objects.update(undone_at=timezone.now())
     assert dashboard(sites=[site]).median_minutes_to_decision is None
@@ -50,11 +50,18 @@ def test_charts_escape_labels():
 
 def test_dashboard_page(site, other_site, story, moderator, make_comment):
     make_comment(story, status=CommentStatus.PUBLISHED)
+    actions.reject_comment(comment=make_comment(story), acting_user=moderator,
+                            reason="off_topic")
     client = Client()
     client.force_login(moderator)
     page = client.get("/moderate/dashboard/?days=7")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<svg" in html and "100% published" in html
+    assert "<svg" in html and "50% published" in html
+    assert "Rejected by a moderator: off-topic" in html and "off_topic" not in html
+    # The window is said, with its dates, and the default is 14 days.
+    assert "Every number on this page counts the last 7 days" in html
+    assert "Every number on this page counts the last 14 days" in client.get(
+        "/moderate/dashboard/").content.decode()
     assert client.get("/moderate/dashboard/?days=0").status_code == 422
     assert client.get("/moderate/dashboard/?site=gazette").status_code == 404

@@ -11,10 +11,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from parley import actions
+from parley.actions import post_comment
 from parley.comments.errors import NotFound
 from parley.comments.models import Comment
-from parley.comments.services import post_comment
-from parley.moderation import services
 from parley.moderation.models import WebhookDelivery, WebhookEndpoint
 from parley.moderation.notifications import alert_waiting_pending
 from parley.moderation.webhooks import sign, verify_signature
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 
 @pytest.fixture
 def engine_off(settings):
-    settings.PARLEY_ENGINE = "off"
+    settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
 
 
@@ -53,13 +53,13 @@ def test_held_reply_emails_only_when_approved(site, story, moderator):
     story.refresh_from_db()
     reply = post(story, "Held reply", "Ben", parent=parent)
     assert mail.outbox == []
-    services.approve_comment(comment=reply, acting_user=moderator)
+    actions.approve_comment(comment=reply, acting_user=moderator)
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
 
 
 def test_rejection_emails_the_reason_but_not_the_note(story, moderator, make_comment):
     comment = make_comment(story, email="cara@example.com", text="Buy my pills")
-    services.reject_comment(comment=comment, acting_user=moderator, reason="spam",
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="spam",
                             note="third time this week")
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -71,7 +71,7 @@ def test_nothing_is_sent_when_the_action_rolls_back(story, other_story, moderato
     mine = make_comment(story, email="d@example.com")
     foreign = make_comment(other_story, email="e@example.com")
     with pytest.raises(NotFound):
-        services.bulk_reject(comment_ids=[mine.pk, foreign.pk], acting_user=moderator,
+        actions.bulk_reject(comment_ids=[mine.pk, foreign.pk], acting_user=moderator,
                              reason="spam")
     assert mail.outbox == []
 
@@ -132,7 +132,7 @@ def test_webhooks_are_signed_and_cover_the_events(site, story, moderator, receiv
     url, log = receiver
     WebhookEndpoint.objects.create(site=site, url=url, secret="s3cret")
     comment = post(story, "Hello", "Ann", "ann@example.com")
-    services.reject_comment(comment=comment, acting_user=moderator, reason="other")
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="other")
     events = [json.loads(body)["event"] for _, body in log.received]
     assert events == ["comment.created", "comment.published", "comment.rejected"]
     headers, body = log.received[0]
@@ -170,3 +170,34 @@ def test_signature_is_over_timestamp_and_body():
     assert not verify_signature("k", "100", body, sign("k", "100", body), now=1000)
     assert not verify_signature("k", "soon", body, sign("k", "100", body), now=150)
 
+
+
+def test_webhook_deliveries_are_written_with_the_action_and_sent_after_commit(
+        site, story, moderator, monkeypatch):
+    """An outbox: the delivery rows commit with the decision (a crash after the commit loses
+    none, and a rollback leaves none); only the sending waits for the commit."""
+    from django.db import transaction
+
+    from parley.moderation import tasks
+
+    WebhookEndpoint.objects.create(site=site, url="https://hooks.example/x", secret="k",
+                                   events=["comment.rejected"])
+    sent = []
+    monkeypatch.setattr(tasks.deliver_webhook, "delay", sent.append)
+    comment = Comment.objects.get(pk=post(story, "Hello", "Ann").pk)
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        from parley.actions.moderation import _reject
+
+        _reject(comment, acting_user=moderator, reason="spam")
+        assert WebhookDelivery.objects.filter(event="comment.rejected").count() == 1
+        assert sent == []  # written in the transaction, not yet sent
+        raise Boom
+    assert not WebhookDelivery.objects.filter(event="comment.rejected").exists()
+    assert sent == []
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="spam")
+    delivery = WebhookDelivery.objects.get(event="comment.rejected")
+    assert sent == [delivery.pk]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from parley import actions
 from parley.comments.errors import InvalidInput
 from parley.comments.models import CommentStatus
-from parley.moderation import services
 from parley.moderation.models import AuditEntry
 from parley.moderation.policy_preview import preview_policy
 from tests.moderation.conftest import make_user
@@ -23,8 +23,8 @@ def scored(story, make_comment, moderator):
                            (0.9, "pending"), (0.97, "rejected")]:
         made.append(make_comment(story, status=status, scores={"INSULT": insult}))
     rules_only = make_comment(story, status=CommentStatus.PUBLISHED, scores={"note": "x"})
-    services.reject_comment(comment=made[1], acting_user=moderator, reason="abusive")
-    services.approve_comment(comment=made[3], acting_user=moderator)
+    actions.reject_comment(comment=made[1], acting_user=moderator, reason="abusive")
+    actions.approve_comment(comment=made[3], acting_user=moderator)
     return made, rules_only
 
 

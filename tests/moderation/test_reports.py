@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from parley import actions
+from parley.actions import report_comment
 from parley.comments import selectors
 from parley.comments.models import CommentStatus, Story
-from parley.comments.services import report_comment
-from parley.moderation import services
 from parley.moderation.selectors import queue_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +37,6 @@ def test_reports_queue_then_hide_then_moderator_restores(site, story, moderator,
     counts = queue_counts(sites=[site])
     assert counts["reported"] == 1 and counts["pending"] == 1
 
-    services.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
     assert visible_ids(story) == [comment.pk]
     assert queue_counts(sites=[site])["reported"] == 0

@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from parley import actions
+from parley.actions import post_comment
 from parley.comments.errors import CommentsClosed
 from parley.comments.models import CommentStatus
-from parley.comments.services import post_comment
-from parley.moderation import services
 from parley.moderation.rules import find_word, has_link
 
 WORDS = ["idiot", "kill yourself", "گدھا", "bakwas"]
@@ -66,7 +66,7 @@ def post(story, text="A reasonable comment", **kwargs):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_site_words_links_and_premoderation_at_posting(site, story):
     site.moderation_settings = {"banned_words": ["idiot"], "suspect_words": ["bribe"],
                                 "hold_links": True}
@@ -83,12 +83,12 @@ def test_site_words_links_and_premoderation_at_posting(site, story):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_banned_author_is_rejected_by_email_address_or_account(site, story, moderator):
     first = post(story, "first", author_name="Troll", author_email="troll@example.com",
                  ip="10.9.9.9")
     assert first.status == CommentStatus.PUBLISHED
-    services.ban_author(comment=first.comment, acting_user=moderator)
+    actions.ban_author(comment=first.comment, acting_user=moderator)
     # Same e-mail, new name and address:
     again = post(story, "back again", author_name="Nice Person", author_email="TROLL@example.com",
                  ip="10.7.7.7")
@@ -101,10 +101,10 @@ def test_banned_author_is_rejected_by_email_address_or_account(site, story, mode
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_expired_suspension_and_lifted_ban_no_longer_apply(site, story, moderator):
     first = post(story, "first", author_name="Hot Head", ip="10.3.3.3")
-    restriction = services.ban_author(comment=first.comment, acting_user=moderator, days=1)
+    restriction = actions.ban_author(comment=first.comment, acting_user=moderator, days=1)
     assert post(story, "x", author_name="Hot Head", ip="10.3.3.3").status == "rejected"
     type(restriction).objects.filter(pk=restriction.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1))
@@ -112,17 +112,17 @@ def test_expired_suspension_and_lifted_ban_no_longer_apply(site, story, moderato
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_premoderated_author_is_held(site, story, moderator):
     first = post(story, "first", author_name="New", author_email="new@example.com")
-    services.set_author_premoderation(comment=first.comment, acting_user=moderator)
+    actions.set_author_premoderation(comment=first.comment, acting_user=moderator)
     held = post(story, "second", author_name="New", author_email="new@example.com")
     assert held.status == CommentStatus.PENDING
     assert "the author is pre-moderated" in held.comment.moderation.reasons
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_site_premoderation_and_close_after_days(site, story):
     site.moderation_settings = {"premoderate_all": True}
     site.save()
@@ -138,7 +138,7 @@ def test_site_premoderation_and_close_after_days(site, story):
 
 
 @pytestmark_db
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_ban_after_a_cached_post_rejects_the_very_next_post(site, story, moderator):
     from parley.comments.selectors import get_story
     from parley.moderation.site_config import config_version
@@ -146,7 +146,7 @@ def test_ban_after_a_cached_post_rejects_the_very_next_post(site, story, moderat
     first = post(get_story(story.pk), "first", author_name="Troll", ip="10.4.4.4")
     assert first.status == CommentStatus.PUBLISHED  # "no restriction on this site" is now cached
     stale_site = get_story(story.pk).site
-    services.ban_author(comment=first.comment, acting_user=moderator)
+    actions.ban_author(comment=first.comment, acting_user=moderator)
     # A stale instance saved after the ban must not move the version back to the cached one.
     stale_site.name = "Renamed"
     stale_site.save()

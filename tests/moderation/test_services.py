@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
+from parley import actions
 from parley.comments.errors import BadRequest, InvalidInput, NotFound
-from parley.comments.models import CommentStatus, Report, Story
-from parley.moderation import services
+from parley.comments.models import CommentStatus, Story
 from parley.moderation.models import (
     AuditAction,
     AuditEntry,
@@ -28,7 +30,7 @@ def test_approve_publishes_counts_audits_and_labels(story, moderator, make_comme
     comment = make_comment(story, text="A fair point about rates", scores={"TOXICITY": 0.42})
     count, version = story_state(story)
 
-    services.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
 
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
@@ -50,7 +52,7 @@ def test_reject_published_comment_lowers_count_and_keeps_reason(story, moderator
     comment = make_comment(story, status=CommentStatus.PUBLISHED)
     assert story_state(story)[0] == 1
 
-    services.reject_comment(comment=comment, acting_user=moderator, reason="off_topic",
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="off_topic",
                             note="about football")
 
     comment.refresh_from_db()
@@ -66,7 +68,7 @@ def test_reject_published_comment_lowers_count_and_keeps_reason(story, moderator
 def test_reject_needs_a_known_reason(story, moderator, make_comment, reason):
     comment = make_comment(story)
     with pytest.raises(InvalidInput) as error:
-        services.reject_comment(comment=comment, acting_user=moderator, reason=reason)
+        actions.reject_comment(comment=comment, acting_user=moderator, reason=reason)
     assert error.value.field == "reason"
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
@@ -76,7 +78,7 @@ def test_reject_needs_a_known_reason(story, moderator, make_comment, reason):
 def test_moderator_of_another_site_cannot_act(story, other_moderator, make_comment):
     comment = make_comment(story)
     with pytest.raises(NotFound):
-        services.approve_comment(comment=comment, acting_user=other_moderator)
+        actions.approve_comment(comment=comment, acting_user=other_moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
 
@@ -84,15 +86,15 @@ def test_moderator_of_another_site_cannot_act(story, other_moderator, make_comme
 def test_staff_moderate_every_site(story, make_comment):
     staff = make_user("boss", staff=True)
     comment = make_comment(story)
-    services.approve_comment(comment=comment, acting_user=staff)
+    actions.approve_comment(comment=comment, acting_user=staff)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
 
 
 def test_approving_twice_counts_once(story, moderator, make_comment):
     comment = make_comment(story)
-    services.approve_comment(comment=comment, acting_user=moderator)
-    services.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
     assert story_state(story)[0] == 1
     # The second decision supersedes the first as the labelled example.
     assert HumanDecision.objects.filter(comment=comment, undone_at__isnull=True).count() == 1
@@ -100,17 +102,17 @@ def test_approving_twice_counts_once(story, moderator, make_comment):
 
 def test_undo_reverses_the_latest_action_step_by_step(story, moderator, make_comment):
     comment = make_comment(story)
-    services.approve_comment(comment=comment, acting_user=moderator)
-    services.reject_comment(comment=comment, acting_user=moderator, reason="spam")
+    actions.approve_comment(comment=comment, acting_user=moderator)
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="spam")
     assert story_state(story)[0] == 0
 
-    undo = services.undo_last_action(comment=comment, acting_user=moderator)
+    undo = actions.undo_last_action(comment=comment, acting_user=moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
     assert story_state(story)[0] == 1
     assert undo.undoes.action == AuditAction.REJECT
 
-    services.undo_last_action(comment=comment, acting_user=moderator)
+    actions.undo_last_action(comment=comment, acting_user=moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
     assert story_state(story)[0] == 0
@@ -119,25 +121,25 @@ def test_undo_reverses_the_latest_action_step_by_step(story, moderator, make_com
     assert not HumanDecision.objects.filter(comment=comment, undone_at__isnull=True).exists()
 
     with pytest.raises(BadRequest):
-        services.undo_last_action(comment=comment, acting_user=moderator)
+        actions.undo_last_action(comment=comment, acting_user=moderator)
     # Nothing was deleted: two actions and two undos.
     assert AuditEntry.objects.filter(comment=comment).count() == 4
 
 
 def test_feature_approves_a_held_comment(story, moderator, make_comment):
     comment = make_comment(story)
-    services.feature_comment(comment=comment, acting_user=moderator)
+    actions.feature_comment(comment=comment, acting_user=moderator)
     comment.refresh_from_db()
     assert comment.is_featured and comment.status == CommentStatus.PUBLISHED
-    actions = list(AuditEntry.objects.filter(comment=comment).order_by("id")
-                   .values_list("action", flat=True))
-    assert actions == ["approve", "feature"]
+    logged = list(AuditEntry.objects.filter(comment=comment).order_by("id")
+                  .values_list("action", flat=True))
+    assert logged == ["approve", "feature"]
 
 
 def test_ban_rejects_and_restricts_by_every_identity(story, moderator, make_comment):
     comment = make_comment(story, status=CommentStatus.PUBLISHED, author="Troll",
                            email="Troll@Example.com", ip_hash="abc123")
-    restriction = services.ban_author(comment=comment, acting_user=moderator, reason="threats")
+    restriction = actions.ban_author(comment=comment, acting_user=moderator, reason="threats")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REJECTED
     assert restriction.kind == RestrictionKind.BAN
@@ -145,24 +147,24 @@ def test_ban_rejects_and_restricts_by_every_identity(story, moderator, make_comm
     assert restriction.expires_at is None
     assert story_state(story)[0] == 0
 
-    services.undo_last_action(comment=comment, acting_user=moderator)
+    actions.undo_last_action(comment=comment, acting_user=moderator)
     restriction.refresh_from_db()
     assert restriction.lifted_at is not None
 
 
 def test_suspension_has_an_end(story, moderator, make_comment):
     comment = make_comment(story)
-    restriction = services.ban_author(comment=comment, acting_user=moderator, days=7)
+    restriction = actions.ban_author(comment=comment, acting_user=moderator, days=7)
     assert restriction.expires_at is not None
     with pytest.raises(InvalidInput):
-        services.ban_author(comment=comment, acting_user=moderator, days=0)
+        actions.ban_author(comment=comment, acting_user=moderator, days=0)
 
 
 def test_premoderation_on_and_off(story, moderator, make_comment):
     comment = make_comment(story, email="a@example.com")
-    services.set_author_premoderation(comment=comment, acting_user=moderator)
+    actions.set_author_premoderation(comment=comment, acting_user=moderator)
     assert AuthorRestriction.objects.filter(kind="premoderate", lifted_at__isnull=True).count() == 1
-    services.set_author_premoderation(comment=comment, acting_user=moderator, enabled=False)
+    actions.set_author_premoderation(comment=comment, acting_user=moderator, enabled=False)
     assert AuthorRestriction.objects.filter(kind="premoderate", lifted_at__isnull=True).count() == 0
 
 
@@ -170,11 +172,11 @@ def test_bulk_is_all_or_nothing(story, other_story, moderator, make_comment):
     mine = [make_comment(story) for _ in range(3)]
     foreign = make_comment(other_story)
     with pytest.raises(NotFound):
-        services.bulk_approve(comment_ids=[c.pk for c in mine] + [foreign.pk],
+        actions.bulk_approve(comment_ids=[c.pk for c in mine] + [foreign.pk],
                               acting_user=moderator)
     assert story_state(story)[0] == 0
 
-    services.bulk_reject(comment_ids=[c.pk for c in mine], acting_user=moderator, reason="spam")
+    actions.bulk_reject(comment_ids=[c.pk for c in mine], acting_user=moderator, reason="spam")
     assert {c.status for c in type(mine[0]).objects.filter(pk__in=[c.pk for c in mine])} == {
         "rejected"}
     assert AuditEntry.objects.filter(action="reject").count() == 3
@@ -182,7 +184,7 @@ def test_bulk_is_all_or_nothing(story, other_story, moderator, make_comment):
 
 def test_audit_entries_cannot_be_changed_or_deleted(story, moderator, make_comment):
     comment = make_comment(story)
-    services.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
     entry = AuditEntry.objects.get()
     entry.note = "rewritten"
     with pytest.raises(PermissionError):
@@ -200,7 +202,7 @@ def test_database_refuses_updates_of_audit_entries(story, moderator, make_commen
     from django.db import DatabaseError, connection, transaction
 
     comment = make_comment(story)
-    services.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
     entry = AuditEntry.objects.get()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE moderation_auditentry SET note = 'forged' WHERE id = %s",
@@ -218,10 +220,14 @@ def test_audit_admin_is_read_only(rf):
     assert not model_admin.has_add_permission(request)
 
 
+_readers = itertools.count(1)
+
+
 def report(comment, n=1, reason="abusive"):
+    """Report through the real action, each time as another reader (address)."""
     for _ in range(n):
-        rep = Report.objects.create(comment=comment, reason=reason)
-        services.on_report_created(rep)
+        actions.report_comment(comment=comment, reason=reason,
+                               client_ip=f"10.77.0.{next(_readers) % 250 + 1}")
 
 
 def test_reports_hide_at_the_site_threshold(site, story, moderator, make_comment):
@@ -238,7 +244,7 @@ def test_reports_hide_at_the_site_threshold(site, story, moderator, make_comment
     assert story_state(story)[0] == 0
     assert AuditEntry.objects.get(comment=comment).action == AuditAction.HIDE_BY_REPORTS
 
-    services.approve_comment(comment=comment, acting_user=moderator)
+    actions.approve_comment(comment=comment, acting_user=moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
     assert not comment.moderation.hidden_by_reports

@@ -8,8 +8,8 @@ import jwt
 import pytest
 from django.test import Client, override_settings
 
+from parley import actions
 from parley.comments.models import CommentStatus
-from parley.moderation import services
 from parley.moderation.models import SsoIdentity
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_next_must_stay_on_this_site(sso_site):
     assert sso(Client(), token(), next_url="https://evil.example/")["Location"] == "/"
 
 
-@override_settings(PARLEY_ENGINE="off", RATELIMIT_ENABLE=False)
+@override_settings(PARLEY_ENGINE=False, RATELIMIT_ENABLE=False)
 def test_signed_in_reader_posts_as_the_account_and_a_ban_follows_it(sso_site, story, moderator):
     client = Client()
     sso(client, token())
@@ -85,7 +85,7 @@ def test_signed_in_reader_posts_as_the_account_and_a_ban_follows_it(sso_site, st
     comment = story.comments.get(text="Signed in comment")
     user = SsoIdentity.objects.get().user
     assert comment.author_user == user
-    services.ban_author(comment=comment, acting_user=moderator)
+    actions.ban_author(comment=comment, acting_user=moderator)
     client.post("/stories/rates/comments/new/", {
         "text": "Back under a new name", "author_name": "Not Lois"}, REMOTE_ADDR="10.2.2.2")
     again = story.comments.get(text="Back under a new name")

@@ -138,13 +138,13 @@ def test_bulk_form_redirects_back(mod_client, story, make_comment):
 
 
 def test_counts_per_queue(mod_client, site, story, make_comment, moderator):
-    from parley.moderation import services
+    from parley import actions
 
     pending = [make_comment(story) for _ in range(2)]
     published = make_comment(story, status=CommentStatus.PUBLISHED)
     make_comment(story, status=CommentStatus.REJECTED)
     Report.objects.create(comment=published, reason="spam")
-    services.approve_comment(comment=pending[0], acting_user=moderator)
+    actions.approve_comment(comment=pending[0], acting_user=moderator)
     counts = mod_client.get("/moderate/").context["counts"]
     assert counts == {"pending": 1, "reported": 1, "unmoderated": 3, "approved": 1,
                       "rejected": 1}
@@ -196,15 +196,44 @@ def test_queue_page_query_count_does_not_grow(mod_client, story, make_comment,
 
 
 def test_comment_record_and_audit_log(mod_client, moderator, story, make_comment):
-    from parley.moderation import services
+    from parley import actions
 
     comment = make_comment(story)
-    services.reject_comment(comment=comment, acting_user=moderator, reason="spam", note="links")
+    actions.reject_comment(comment=comment, acting_user=moderator, reason="spam", note="links")
     page = mod_client.get(f"/moderate/comments/{comment.pk}/").content.decode()
-    assert "Rejected" in page and "spam: links" in page
+    assert "Rejected" in page and "Spam: links" in page
+    # The change reads in words, not as a Python dict.
+    assert "Status: Awaiting moderation → Rejected" in page
+    assert "Moderator&#x27;s decision: none → Rejected" in page
+    for repr_text in ("None", "False", "True", "{&#x27;", "[]"):
+        assert repr_text not in page.split("<h2>Record</h2>")[1], repr_text
     log = mod_client.get("/moderate/audit/?action=reject")
     assert len(log.context["entries"]) == 1
     assert mod_client.get("/moderate/audit/?action=approve").context["entries"] == []
+
+
+def test_system_entry_has_no_empty_reason_prefix(mod_client, site, story, make_comment):
+    from parley.actions import report_comment
+    from parley.comments.models import CommentStatus
+
+    site.moderation_settings = {"report_threshold_hide": 1}
+    site.save()
+    comment = make_comment(story, status=CommentStatus.PUBLISHED)
+    report_comment(comment=comment, reason="spam", client_ip="10.9.9.9")
+    html = mod_client.get("/moderate/audit/").content.decode()
+    assert "Hidden by reader reports" in html
+    assert "<td>1 open reports (threshold 1)</td>" in html and "<td>: " not in html
+
+
+def test_rules_page_names_rules_in_words(mod_client, site):
+    admin = make_user("siteadmin", site=site, role="admin")
+    client = Client()
+    client.force_login(admin)
+    html = client.get("/moderate/sites/planet/rules/").content.decode()
+    assert "Reports before review" in html and "Report threshold review" not in html
+    assert 'class="rules-form card"' in html and "<legend>Reader reports</legend>" in html
+    policy = client.get("/moderate/sites/planet/policy/").content.decode()
+    assert 'aria-label="Identity attack: hold for review at"' in policy
 
 
 def test_site_rules_only_for_admins(mod_client, site):
@@ -226,7 +255,7 @@ def test_site_rules_only_for_admins(mod_client, site):
 
 
 def test_queue_pages_by_id(mod_client, story, make_comment, moderator):
-    from parley.moderation import services
+    from parley import actions
     from parley.moderation.selectors import PAGE_SIZE
 
     held = [make_comment(story) for _ in range(PAGE_SIZE + 2)]
@@ -237,7 +266,7 @@ def test_queue_pages_by_id(mod_client, story, make_comment, moderator):
     assert [c.pk for c in second.context["comments"]] == [c.pk for c in held[PAGE_SIZE:]]
     assert second.context["next_from"] is None
     for comment in held:
-        services.reject_comment(comment=comment, acting_user=moderator, reason="spam")
+        actions.reject_comment(comment=comment, acting_user=moderator, reason="spam")
     rejected = mod_client.get("/moderate/?queue=rejected")
     newest_first = [c.pk for c in reversed(held)]
     assert [c.pk for c in rejected.context["comments"]] == newest_first[:PAGE_SIZE]
@@ -325,12 +354,12 @@ def test_sign_out_goes_back_to_sign_in(mod_client):
 
 def test_items_show_the_authors_restrictions_and_toggle_premoderation(mod_client, moderator,
                                                                       story, make_comment):
-    from parley.moderation import services
+    from parley import actions
 
     first = make_comment(story, email="pat@example.com", author="Pat")
     second = make_comment(story, email="PAT@example.com", author="Pat again")
     other = make_comment(story, email="sam@example.com", author="Sam")
-    services.set_author_premoderation(comment=first, acting_user=moderator)
+    actions.set_author_premoderation(comment=first, acting_user=moderator)
     html = mod_client.get("/moderate/").content.decode()
     for comment in (first, second):
         block = html.split(f'id="item-{comment.pk}"')[1].split("</article>")[0]

@@ -325,6 +325,7 @@ class TestErrors:
 
         settings.PARLEY_ENGINE_TIMEOUT_S = 0.05
         monkeypatch.setattr("parley.perspective.views.get_engine", StuckEngine)
+        monkeypatch.setattr("parley.engine_gateway._engine_loaded", True)  # past the first load
         try:
             response = post(client, {"comment": {"text": "hello"},
                                      "requestedAttributes": {"TOXICITY": {}}})
@@ -334,8 +335,8 @@ class TestErrors:
         assert "longer than 0.05s" in error_of(response)["message"]
 
     def test_failed_engine_load_is_503_and_not_retried_at_once(self, client, site, monkeypatch):
+        from parley import engine_gateway
         from parley.engine import Engine
-        from parley.perspective import views
 
         attempts = []
 
@@ -344,17 +345,17 @@ class TestErrors:
             raise FileNotFoundError("no trained heads")
 
         monkeypatch.setattr(Engine, "shared", classmethod(broken_load))
-        monkeypatch.setattr(views, "_last_failed_load", None)
+        monkeypatch.setattr(engine_gateway, "_last_load_failure", None)
         body = {"comment": {"text": "hello"}, "requestedAttributes": {"TOXICITY": {}}}
         assert post(client, body).status_code == 503
         assert post(client, body).status_code == 503
         assert len(attempts) == 1
-        monkeypatch.setattr(views, "LOAD_RETRY_SECONDS", 0.0)
+        monkeypatch.setattr(engine_gateway, "LOAD_RETRY_SECONDS", 0.0)
         assert post(client, body).status_code == 503
         assert len(attempts) == 2
 
     def test_engine_switched_off_is_503(self, client, site, settings):
-        settings.PARLEY_ENGINE = "off"
+        settings.PARLEY_ENGINE = False
         response = post(client, {"comment": {"text": "hello"},
                                  "requestedAttributes": {"TOXICITY": {}}})
         assert response.status_code == 503

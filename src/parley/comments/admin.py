@@ -1,6 +1,6 @@
 """Django admin for sites, stories, comments and reports.
 
-Counters and comment statuses are read-only here: they change only through the services
+Counters and comment statuses are read-only here: they change only through ``parley.actions``
 (posting, and the moderation workspace's actions, which also write the audit log).
 """
 
@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from parley.comments.models import Comment, Report, Site, Story
-from parley.comments.services import touch_story_cache
+from parley.comments.services import update_story_counters
 
 
 @admin.register(Site)
@@ -39,7 +39,7 @@ class StoryAdmin(admin.ModelAdmin):
         """Save (which marks the article edited) and make cached thread pages stale."""
         super().save_model(request, obj, form, change)
         if change:
-            touch_story_cache(story=obj)
+            update_story_counters(story_id=obj.pk)
 
 
 @admin.register(Comment)

@@ -5,3 +5,6 @@ class CommentsConfig(AppConfig):
     name = "parley.comments"
     label = "comments"
     verbose_name = "Comments"
+
+    def ready(self) -> None:
+        from parley import checks  # noqa: F401  (registers the settings checks)

@@ -21,9 +21,9 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import close_old_connections
 
+from parley.comments.request_limits import declared_length_fits
 from parley.comments.selectors import published_counts
 
 logger = logging.getLogger(__name__)
@@ -74,11 +74,12 @@ class CountsLane:
 
     @staticmethod
     def _read_body(environ: dict) -> bytes | None:
+        declared = environ.get("CONTENT_LENGTH")
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            length = int(declared or 0)
         except ValueError:
             return None
-        if length <= 0 or length > settings.PARLEY_MAX_BODY_BYTES:
+        if length <= 0 or not declared_length_fits(declared):
             return None  # the full stack answers 413 or 422
         return environ["wsgi.input"].read(length)
 

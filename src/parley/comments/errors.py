@@ -1,4 +1,5 @@
-"""Domain errors raised by the comment services; pages, the API and the embed map them to HTTP."""
+"""Domain errors raised by the comment services and the actions; pages, the API and the embed map
+them to HTTP."""
 
 from __future__ import annotations
 

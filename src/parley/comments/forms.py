@@ -1,7 +1,8 @@
 """Reader forms: a comment (or reply) and a report.
 
 The forms only declare fields and labels and coerce types; the rules (empty text, lengths, email,
-closed story, rate limits) live in ``services`` so pages, the API and the embed agree exactly.
+closed story, rate limits) live in ``services`` and ``parley.actions.post_comment`` so pages, the
+API and the embed agree exactly.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Only paths under /api/v1/ are touched. CORS answers only origins listed in a sit
 
 API requests are dispatched straight to their Ninja view from here, skipping the middleware
 below this one (static files, sessions, locale, CSRF, auth, messages, clickjacking): the API
-reads no cookie, session or user, is csrf-exempt by design (see parley.comments.api) and
+reads no cookie, session or user, is csrf-exempt by design (see parley.web.api) and
 returns JSON, so that work would be spent on every request for nothing. SecurityMiddleware,
 above this one, still applies.
 """
@@ -16,11 +16,11 @@ import functools
 import json
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.http.request import RawPostDataException
 from django.urls import Resolver404, resolve
 
+from parley.comments.errors import PayloadTooLarge
+from parley.comments.request_limits import read_body
 from parley.comments.selectors import origin_allowed
 
 API_PREFIX = "/api/v1/"
@@ -33,9 +33,8 @@ ALLOWED_HEADERS = "Content-Type"
 _resolve = functools.lru_cache(maxsize=4096)(resolve)
 
 
-def _too_large() -> HttpResponse:
-    body = json.dumps({"detail": f"The request body is larger than "
-                                 f"{settings.PARLEY_MAX_BODY_BYTES // 1024} kB."})
+def _too_large(error: PayloadTooLarge) -> HttpResponse:
+    body = json.dumps({"detail": error.message})
     return HttpResponse(body, status=413, content_type="application/json")
 
 
@@ -66,19 +65,10 @@ class ApiGuardMiddleware:
         return match.func(request, *match.args, **match.kwargs)
 
     def _check_size(self, request: HttpRequest) -> HttpResponse | None:
-        limit = settings.PARLEY_MAX_BODY_BYTES
         try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit:
-            return _too_large()
-        try:
-            body = request.body  # reads at most CONTENT_LENGTH bytes
-        except RawPostDataException:  # pragma: no cover - body already streamed
-            return None
-        if len(body) > limit:
-            return _too_large()
+            read_body(request)
+        except PayloadTooLarge as error:
+            return _too_large(error)
         return None
 
     def _preflight(self, origin: str) -> HttpResponse:

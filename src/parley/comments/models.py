@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -66,6 +67,24 @@ class Site(models.Model):
             type(self).objects.filter(pk=self.pk).update(config_version=F("config_version") + 1)
 
     @property
+    def close_after_days(self) -> int | None:
+        """Return the site's "close comments N days after publication" rule, or None.
+
+        Read here, not in parley.moderation, because whether a story is closed is one rule that
+        the reader page, the API, the embed and posting all need (see ``Story.comments_closed``).
+        A stored value that is not a whole number of at least 1 means no rule, as the settings
+        page would have refused it.
+        """
+        value = (self.moderation_settings or {}).get("close_after_days")
+        if isinstance(value, bool):
+            return None
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            return None
+        return days if days >= 1 else None
+
+    @property
     def origins(self) -> list[str]:
         lines = self.allowed_origins.splitlines()
         return [line.strip().rstrip("/") for line in lines if line.strip()]
@@ -95,7 +114,8 @@ class Story(models.Model):
     is_closed = models.BooleanField(default=False)
     closes_at = models.DateTimeField(null=True, blank=True)
     premoderate = models.BooleanField(default=False)
-    # Published comments, replies included; kept by the services, read by counts and the page.
+    # Published comments, replies included; kept by services.update_story_counters, read by counts
+    # and the page.
     published_count = models.PositiveIntegerField(default=0)
     # Bumped (with F()) whenever a comment on the story is published, hidden or removed: cached
     # thread pages are keyed on it, so one fresh read of the story tells any process what is stale.
@@ -118,7 +138,7 @@ class Story(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    # Kept by the comment services with F() updates; a save() of an instance loaded earlier
+    # Kept by services.update_story_counters (one UPDATE); a save() of an instance loaded earlier
     # must not write its stale copy back over them.
     COUNTER_FIELDS = frozenset({"published_count", "cache_version"})
 
@@ -142,9 +162,27 @@ class Story(models.Model):
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
-    def comments_closed(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.is_closed or (self.closes_at is not None and self.closes_at <= now)
+    def comments_close_at(self) -> datetime | None:
+        """Return when comments close: the story's own date, else the site's "after N days"
+        counted from publication (or creation), else None."""
+        if self.closes_at is not None:
+            return self.closes_at
+        days = self.site.close_after_days
+        start = self.published_at or self.created_at
+        if days is None or start is None:
+            return None
+        return start + timedelta(days=days)
+
+    def comments_closed(self, now: datetime | None = None) -> bool:
+        """Return True when readers can no longer comment.
+
+        The one definition of "closed": posting refuses, and the API, reader page and embed hide
+        the form, on exactly the same answer.
+        """
+        if self.is_closed:
+            return True
+        closes_at = self.comments_close_at()
+        return closes_at is not None and closes_at <= (now or timezone.now())
 
 
 class CommentStatus(models.TextChoices):

@@ -153,7 +153,12 @@ def get_comment(comment_id: int) -> Comment:
 
 
 def site_for_api_key(raw_key: str) -> Site:
-    """Return the site whose API key this is (compared by hash), or raise Forbidden."""
+    """Return the site whose API key this is, or raise Forbidden.
+
+    The one key lookup (the JSON API and the Perspective-compatible endpoint). Only the SHA-256
+    of a key is stored and the lookup is by that hash, so neither the database nor a comparison
+    ever sees the key. An empty key matches no site (keyless sites have an empty hash).
+    """
     if not raw_key:
         raise Forbidden("An API key is required (Authorization: Bearer <key> or X-Parley-Key).")
     site = Site.objects.filter(api_key_hash=hash_api_key(raw_key)).first()

@@ -1,56 +1,34 @@
-"""The write side of comments: posting, reporting, creating stories, changing a comment's status.
+"""The comments app's own writes: checking and inserting a comment, the story's counters,
+reader reports and stories.
 
-Each service is keyword-only and owns its transaction, so reader pages, the JSON API and the
-embed behave identically. Validation happens here, not in the callers.
-
-Posting runs the moderation pipeline (which may call the engine for tens of milliseconds)
-*before* the write transaction opens: SQLite write transactions are IMMEDIATE, so holding one
-across scoring would serialise every poster behind the model. The comment, its moderation
-record and the story's counters are then written in one durable transaction: a 201 means
-the row is committed.
+Nothing here knows about moderation. The actions in ``parley.actions`` compose these writes with
+the moderation pipeline, the moderation record and the audit log, each in one transaction; call
+those (``parley.actions.post_comment``, ``report_comment`` ...), not these, from views.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
-from django.dispatch import Signal
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.text import slugify
 
 from parley import prepared_insert
 from parley.comments.client_address import hash_client_address
-from parley.comments.errors import BadRequest, CommentsClosed, InvalidInput
+from parley.comments.errors import BadRequest, InvalidInput
 from parley.comments.models import Comment, CommentStatus, Report, ReportReason, Site, Story
-from parley.comments.rate_limits import check_posting_rate
-from parley.comments.write_lock import PostingLock
 from parley.engine.normalise import normalise_text
-from parley.moderation.models import ModerationRecord
-from parley.moderation.pipeline import Outcome, moderate
-
-# Sent after the transaction that wrote a comment commits (for notifications, webhooks, queues).
-comment_posted = Signal()  # kwargs: comment, status
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 MAX_NOTE_CHARS = 500
-
-
-@dataclass
-class PostResult:
-    """A posted comment, its status and what the commenter may be told about it."""
-
-    comment: Comment
-    status: str
-    public_reasons: list[str]
-    nudge: str | None
 
 
 def clean_comment_text(text: str) -> str:
@@ -69,7 +47,9 @@ def clean_author_name(name: str) -> str:
     return normalise_text(name.replace("\n", " ").replace("\r", " "))
 
 
-def _validate_post(text: str, author_name: str, author_email: str) -> None:
+def check_new_comment(*, text: str, author_name: str, author_email: str,
+                      story: Story, parent: Comment | None) -> None:
+    """Raise InvalidInput or BadRequest unless the cleaned comment may be posted there."""
     if not text:
         raise InvalidInput("text", "Please write a comment before posting.")
     if len(text) > settings.PARLEY_MAX_COMMENT_CHARS:
@@ -88,68 +68,22 @@ def _validate_post(text: str, author_name: str, author_email: str) -> None:
             validate_email(author_email)
         except ValidationError:
             raise InvalidInput("author_email", "This is not a valid email address.") from None
-
-
-def post_comment(
-    *,
-    story: Story,
-    text: str,
-    author_name: str,
-    author_email: str = "",
-    parent: Comment | None = None,
-    author_user=None,
-    client_ip: str = "",
-) -> PostResult:
-    """Validate, rate-limit and moderate a new comment, then write it durably."""
-    text = clean_comment_text(text if isinstance(text, str) else "")
-    author_name = clean_author_name(author_name if isinstance(author_name, str) else "")
-    author_email = (author_email or "").strip()
-    _validate_post(text, author_name, author_email)
     if parent is not None:
         if parent.story_id != story.pk:
             raise BadRequest("parent_id: the parent comment belongs to another story.")
         if parent.status in (CommentStatus.REJECTED, CommentStatus.REMOVED):
             raise BadRequest("parent_id: that comment is no longer shown and cannot be replied to.")
-    if story.comments_closed():
-        raise CommentsClosed()
-    address_hash = hash_client_address(client_ip)
-    check_posting_rate(address_hash=address_hash, story_id=story.pk,
-                       author_name=author_name, author_email=author_email)
-    outcome = moderate(story=story, text=text, parent=parent,
-                       author_name=author_name, author_email=author_email,
-                       author_user=author_user, address_hash=address_hash)
-    with PostingLock() as lock:
-        comment = _write_comment(
-            story=story, parent=parent, text=text, author_name=author_name,
-            author_email=author_email, author_user=author_user, address_hash=address_hash,
-            outcome=outcome, lock=lock,
-        )
-    return PostResult(comment=comment, status=comment.status,
-                      public_reasons=list(outcome.public_reasons), nudge=outcome.nudge)
 
 
-@transaction.atomic(durable=True)
-def _write_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
-                   author_email: str, author_user, address_hash: str, outcome: Outcome,
-                   lock: PostingLock) -> Comment:
-    """Write the comment, its moderation record and the story counters in one transaction.
+def insert_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
+                   author_email: str, author_user: Any, address_hash: str, status: str,
+                   language: str, public_reasons: list[str]) -> Comment:
+    """Insert a checked comment (the caller holds the transaction and moves the counters).
 
-    Every poster waits for SQLite's single write lock while this runs, so the statements are
-    prepared once (``_COUNT_IF_OPEN`` by hand, the inserts by ``prepared_insert``) rather than
-    compiled by the ORM on every post.
+    Posters wait for SQLite's single write lock while this runs, so the INSERT is compiled once
+    (``prepared_insert``) rather than by the ORM on every post.
     """
-    # First statement: count the comment on the story only if it is still open (it may have
-    # closed while we were scoring). This takes the story row's write lock, so counts stay
-    # right under concurrency, and saves a separate re-read. A held or rejected comment
-    # changes nothing but still checks.
-    published = int(outcome.status == CommentStatus.PUBLISHED)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNT_IF_OPEN, [published, published, story.pk, now])
-        still_open = cursor.rowcount
-    if not still_open:
-        raise CommentsClosed()
-    comment = prepared_insert.insert(Comment(
+    return prepared_insert.insert(Comment(
         story=story,
         parent=parent,
         root_id=(parent.root_id or parent.pk) if parent is not None else None,
@@ -159,66 +93,53 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
         author_user=author_user,
         author_ip_hash=address_hash,
         text=text,
-        language=outcome.language,
-        status=outcome.status,
-        public_reasons=outcome.public_reasons,
-    ))
-    prepared_insert.insert(ModerationRecord(
-        comment=comment, decision=outcome.decision, reasons=outcome.reasons,
-        scores=outcome.scores, language=outcome.language, engine_version=outcome.engine_version,
+        language=language,
+        status=status,
+        public_reasons=public_reasons,
     ))
 
-    def after_commit() -> None:
-        lock.release()  # before webhooks and e-mails, which may be slow in eager mode
-        comment_posted.send(sender=Comment, comment=comment, status=comment.status)
 
-    transaction.on_commit(after_commit)
-    return comment
+# --- Story counters -----------------------------------------------------------------------------
 
-
-_COUNT_IF_OPEN = (
-    f"UPDATE {Story._meta.db_table} SET published_count = published_count + %s, "  # noqa: S608
-    "cache_version = cache_version + %s "
-    "WHERE id = %s AND NOT is_closed AND (closes_at IS NULL OR closes_at > %s)"
+_STORY_TABLE = Story._meta.db_table
+# Written once as SQL: posting runs it under the write lock. The CASE keeps the count from going
+# below zero (a PositiveIntegerField) without a vendor-specific GREATEST/MAX.
+_COUNTERS_SQL = (
+    f"UPDATE {_STORY_TABLE} SET "  # noqa: S608 - table name from the model
+    "published_count = CASE WHEN published_count + %s < 0 THEN 0 ELSE published_count + %s END, "
+    "cache_version = cache_version + %s WHERE id = %s"
 )
+_IF_OPEN_SQL = " AND NOT is_closed AND (closes_at IS NULL OR closes_at > %s)"
 
 
-def _count_published(story_id: int, delta: int) -> None:
-    """Move the story's published count and its cache version (callers hold a transaction)."""
-    Story.objects.filter(pk=story_id).update(
-        published_count=F("published_count") + delta, cache_version=F("cache_version") + 1
-    )
+def update_story_counters(*, story_id: int, published_delta: int = 0, bump_cache: bool = True,
+                          only_if_open_at: datetime | None = None) -> bool:
+    """Move the story's published count and bump its cache version; return False when no row
+    changed (no such story, or, with ``only_if_open_at``, the story has closed by then).
 
-
-def change_comment_status(*, comment: Comment, status: str) -> Comment:
-    """Set a comment's status and keep the story's count and cache version right.
-
-    For moderation actions, which call it inside their own transaction (with the audit row).
+    The one writer of both counters: posting, status changes, featuring, closing and article
+    edits all come here. It is a single UPDATE with F-style arithmetic, so concurrent changes
+    never lose one, and it takes the story row's write lock until the caller's transaction ends.
+    ``bump_cache`` makes cached thread pages stale (keys carry ``cache_version``).
     """
-    if status not in CommentStatus.values:
-        raise InvalidInput("status", f"Unknown comment status {status!r}.")
-    with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        was_published = locked.status == CommentStatus.PUBLISHED
-        is_published = status == CommentStatus.PUBLISHED
-        if locked.status != status:
-            locked.status = status
-            locked.save(update_fields=["status", "updated_at"])
-            if was_published != is_published:
-                _count_published(locked.story_id, +1 if is_published else -1)
-    comment.status = status
-    return comment
+    sql, params = _COUNTERS_SQL, [published_delta, published_delta, int(bump_cache), story_id]
+    if only_if_open_at is not None:
+        sql += _IF_OPEN_SQL
+        params.append(connection.ops.adapt_datetimefield_value(only_if_open_at))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount > 0
 
 
-def touch_story_cache(*, story: Story) -> None:
-    """Make cached thread pages of the story stale (e.g. after editing a comment's text)."""
-    Story.objects.filter(pk=story.pk).update(cache_version=F("cache_version") + 1)
+# --- Reports ------------------------------------------------------------------------------------
 
+def create_report(*, comment: Comment, reason: str, note: str = "", client_ip: str = "",
+                  reporter_user: Any = None) -> tuple[Report, bool]:
+    """Record a reader's flag on a published comment; return (report, created).
 
-@transaction.atomic(durable=True)
-def report_comment(*, comment: Comment, reason: str, note: str = "", client_ip: str = "",
-                   reporter_user=None) -> Report:
-    """Record a reader's flag on a published comment."""
+    One open report per reader and comment: repeating a report returns the earlier one, so a
+    single reader cannot add up to a site's hide threshold.
+    """
     if reason not in ReportReason.values:
         raise InvalidInput("reason", "Choose one of: " + ", ".join(ReportReason.values) + ".")
     note = clean_author_name(note or "")
@@ -227,23 +148,17 @@ def report_comment(*, comment: Comment, reason: str, note: str = "", client_ip: 
     if comment.status != CommentStatus.PUBLISHED:
         raise BadRequest("Only published comments can be reported.")
     ip_hash = hash_client_address(client_ip)
-    # One open report per reader and comment: repeating a report must not add up to the
-    # site's hide threshold on its own.
     same_reader = Q(reporter_user=reporter_user) if reporter_user is not None else (
         Q(reporter_ip_hash=ip_hash) if ip_hash else None)
     if same_reader is not None:
         earlier = comment.reports.filter(same_reader, resolved=False).first()
         if earlier is not None:
-            return earlier
+            return earlier, False
     report = Report.objects.create(
         comment=comment, reason=reason, note=note,
         reporter_ip_hash=ip_hash, reporter_user=reporter_user,
     )
-    # Enough reports hide the comment until a moderator decides (the site's threshold).
-    from parley.moderation.services import on_report_created
-
-    on_report_created(report)
-    return report
+    return report, True
 
 
 # --- Stories ----------------------------------------------------------------------------------
@@ -348,6 +263,6 @@ def save_story(*, site: Site, url: str, title: str, **fields) -> tuple[Story, bo
         setattr(story, name, value)
     story.save()
     if not created:
-        touch_story_cache(story=story)
+        update_story_counters(story_id=story.pk)  # cached pages show the article's flags
     return story, created
 

@@ -10,7 +10,6 @@ class ModerationConfig(AppConfig):
         # The Celery app must exist before any task is sent, so tasks bind to its settings
         # (eager in the demo) rather than to Celery's default app.
         import parley.celery  # noqa: F401
-        from parley.moderation import events, site_config
+        from parley.moderation import site_config
 
-        events.connect_signals()
         site_config.connect_signals()

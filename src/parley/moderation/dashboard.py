@@ -15,6 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from parley.comments.models import Comment, Site
+from parley.moderation.labels import reason_label
 from parley.moderation.models import HumanDecision, ModerationRecord
 
 MAX_REASON_ROWS = 20000
@@ -23,6 +24,8 @@ _SCORE_SUFFIX = re.compile(r"\s*\(\d+(?:\.\d+)?\)$")
 
 @dataclass
 class Dashboard:
+    """The numbers of the dashboard page, all over the window ``days`` (UTC dates)."""
+
     days: list[date]
     published: list[int]
     held: list[int]
@@ -32,6 +35,14 @@ class Dashboard:
     decisions: int = 0
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     stories: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def first_day(self) -> date:
+        return self.days[0]
+
+    @property
+    def last_day(self) -> date:
+        return self.days[-1]
 
     def share(self, values: list[int]) -> float:
         return sum(values) / self.total if self.total else 0.0
@@ -79,7 +90,7 @@ def dashboard(*, sites: list[Site], days: int = 14, now: Any = None) -> Dashboar
     for reason in HumanDecision.objects.filter(
         site__in=sites, decided_at__gte=since, undone_at__isnull=True, label="rejected"
     ).values_list("reason", flat=True):
-        reasons[f"moderator: {reason}"] += 1
+        reasons[f"Rejected by a moderator: {reason_label(reason).lower()}"] += 1
     result.top_reasons = reasons.most_common(10)
 
     result.stories = list(

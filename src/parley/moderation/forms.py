@@ -1,4 +1,4 @@
-"""Forms for the site's rules and a story's comment settings (validation only; services write)."""
+"""Forms for the site's rules and a story's comment settings (validation only; actions write)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,20 @@ from typing import Any
 from django import forms
 
 from parley.comments.models import Site
+from parley.moderation.labels import ATTRIBUTE_LABELS, RULE_LABELS
 from parley.moderation.site_settings import site_settings
 
 
 class SiteRulesForm(forms.Form):
+    """The site's own rules, grouped on the page by ``GROUPS``, labelled by ``RULE_LABELS``."""
+
+    GROUPS = (
+        ("Words", ("banned_words", "suspect_words")),
+        ("Holding for review", ("hold_links", "premoderate_all")),
+        ("Reader reports", ("report_threshold_review", "report_threshold_hide")),
+        ("Closing and alerts", ("close_after_days", "pending_alert_minutes")),
+    )
+
     banned_words = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One word or phrase a line: comments containing one are rejected.",
@@ -47,6 +57,12 @@ class SiteRulesForm(forms.Form):
             "pending_alert_minutes": current.pending_alert_minutes,
         })
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.label = RULE_LABELS[name]
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Return the fields by group, in the page's order."""
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -101,18 +117,24 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, policy: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in POLICY_ATTRIBUTES:
+            label = str(ATTRIBUTE_LABELS[name]).capitalize()
             self.fields[f"review_{name}"] = forms.FloatField(
-                min_value=0, max_value=1, initial=policy.review[name], label=f"{name} review")
+                min_value=0, max_value=1, initial=policy.review[name],
+                label=f"{label}: hold for review at")
             self.fields[f"reject_{name}"] = forms.FloatField(
                 min_value=0, max_value=1, required=False, initial=policy.reject.get(name),
-                label=f"{name} reject", help_text="empty: never reject automatically")
+                label=f"{label}: reject at", help_text="empty: never reject automatically")
+            for kind in ("review", "reject"):  # the table shows no <label>: name each input
+                field = self.fields[f"{kind}_{name}"]
+                field.widget.attrs["aria-label"] = field.label
         self.fields["profanity"].initial = policy.profanity
         self.fields["unsupported_language"].initial = policy.unsupported_language
         self.fields["nudge"].initial = policy.nudge
 
     def attribute_rows(self) -> list[tuple[str, Any, Any]]:
-        return [(name, self[f"review_{name}"], self[f"reject_{name}"])
-                for name in POLICY_ATTRIBUTES]
+        """Return (label, review field, reject field) per attribute, for the thresholds table."""
+        return [(str(ATTRIBUTE_LABELS[name]).capitalize(), self[f"review_{name}"],
+                 self[f"reject_{name}"]) for name in POLICY_ATTRIBUTES]
 
     def policy_data(self) -> dict[str, Any]:
         """Return the policy as stored in ``Site.moderation_settings["policy"]``."""

@@ -87,6 +87,7 @@ class AuditAction(models.TextChoices):
     HIDE_BY_REPORTS = "hide_by_reports", _("Hidden by reader reports")
     CHANGE_SETTINGS = "change_settings", _("Changed site settings")
     CHANGE_STORY = "change_story", _("Changed story settings")
+    CHANGE_STATUS = "change_status", _("Changed status")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -1,27 +1,24 @@
 """The moderation pipeline: decide a new comment's status before it is written.
 
-Rules that need no model run first (banned words, a pre-moderated story); then, when
-PARLEY_ENGINE is "on" and ``parley.engine`` loads, the engine scores the text in the story's
-context and the site's policy decides. The engine failing or running past
+An ordered list of phases (``PHASES``), called explicitly by the posting action: the site's own
+rules (``rules.check_site_rules``: author bans, banned and suspect words, links), the words
+banned on every site, then, when PARLEY_ENGINE is on, the engine scores the text in the story's
+context (through ``parley.engine_gateway``) and the site's policy decides, and last the holds
+(a pre-moderated story or site rule). The engine failing or running past
 PARLEY_ENGINE_TIMEOUT_S holds the comment for review: never silently published, never lost.
-The site's own rules (author bans, suspect words, held links...) come from
-``parley.moderation.rules.check_site_rules``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
 
-from parley.comments.errors import CommentsClosed
+from parley import engine_gateway
 
 if TYPE_CHECKING:
     from parley.comments.models import Comment, Story
@@ -33,8 +30,6 @@ DECISION_FOR_STATUS = {status: decision for decision, status in STATUS_FOR_DECIS
 # How many earlier comments of the thread the engine sees as context.
 THREAD_CONTEXT = 5
 
-# One small pool per process so a slow engine call can be abandoned after the timeout.
-_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="parley-engine")
 
 
 @dataclass
@@ -80,25 +75,13 @@ class EngineApi:
     decide: Callable[[Any, Any], Any]  # parley.engine.policy.decide -> Verdict
 
 
-class EngineUnavailable(RuntimeError):
-    """The engine failed to load recently; it is not retried on every post."""
-
-
-# After a failed load, posts are held for review without retrying for this long.
-LOAD_RETRY_SECONDS = 30.0
-# A process's first post also waits for the model to load, up to this long.
-LOAD_TIMEOUT_SECONDS = 60.0
-_last_load_failure: float | None = None
-_engine_loaded = False
-
-
 def load_engine_api() -> EngineApi | None:
     """Return the engine's interface, or None when switched off or not installed.
 
-    The model itself is loaded lazily by ``get_engine`` inside the timed call: a process's
-    first post waits up to LOAD_TIMEOUT_SECONDS for it, later ones PARLEY_ENGINE_TIMEOUT_S.
+    The model itself is loaded lazily by ``engine_gateway.call_engine`` inside the timed call:
+    a process's first post waits up to its load timeout, later ones PARLEY_ENGINE_TIMEOUT_S.
     """
-    if settings.PARLEY_ENGINE != "on":
+    if not engine_gateway.enabled():
         return None
     try:
         from parley.engine import Context, Engine
@@ -107,22 +90,6 @@ def load_engine_api() -> EngineApi | None:
         return None
     return EngineApi(get_engine=Engine.shared, context=Context,
                      policy_from_dict=Policy.from_dict, decide=decide)
-
-
-def _load_and_score(api: EngineApi, text: str, context: Any) -> Any:
-    global _last_load_failure, _engine_loaded
-    failed_at = _last_load_failure
-    if failed_at is not None and time.monotonic() - failed_at < LOAD_RETRY_SECONDS:
-        raise EngineUnavailable("the engine failed to load less than "
-                                f"{LOAD_RETRY_SECONDS:g}s ago")
-    try:
-        engine = api.get_engine()
-    except Exception:
-        _last_load_failure = time.monotonic()
-        raise
-    _last_load_failure = None
-    _engine_loaded = True
-    return engine.score(text, context)
 
 
 def _engine_outcome(api: EngineApi, *, story: Story, text: str,
@@ -141,9 +108,8 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         thread=thread,
         story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
     )
-    future = _executor.submit(_load_and_score, api, text, context)
-    timeout = settings.PARLEY_ENGINE_TIMEOUT_S if _engine_loaded else LOAD_TIMEOUT_SECONDS
-    scores = future.result(timeout=timeout)
+    scores = engine_gateway.call_engine(lambda engine: engine.score(text, context),
+                                        load=api.get_engine)
     policy = api.policy_from_dict((story.site.moderation_settings or {}).get("policy", {}))
     verdict = api.decide(scores, policy)
     status = STATUS_FOR_DECISION[verdict.status]
@@ -161,33 +127,79 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
     )
 
 
+@dataclass
+class Submission:
+    """A new comment on its way through the pipeline, and what the phases decided so far."""
+
+    story: Story
+    text: str
+    parent: Comment | None = None
+    author_email: str = ""
+    author_user: Any = None
+    address_hash: str = ""
+    site_rules: Any = None  # rules.RuleVerdict | None, from the site-rules phase
+    outcome: Outcome | None = None  # set by a phase; a "rejected" one settles the comment
+
+
+def _site_rules_phase(sub: Submission) -> None:
+    """The site's own rules (author bans, banned/suspect words, links, pre-moderation): a
+    rejection settles it; a hold still lets the engine score, so moderators see the scores."""
+    from parley.moderation.rules import check_site_rules
+
+    sub.site_rules = check_site_rules(story=sub.story, text=sub.text,
+                                      author_user=sub.author_user,
+                                      author_email=sub.author_email, ip_hash=sub.address_hash)
+    if sub.site_rules is not None and sub.site_rules.status == "rejected":
+        sub.outcome = Outcome(status="rejected", reasons=sub.site_rules.reasons,
+                              public_reasons=sub.site_rules.public_reasons,
+                              engine_version="rules")
+
+
+def _banned_words_phase(sub: Submission) -> None:
+    """Words banned on every site (PARLEY_BANNED_WORDS) reject without scoring."""
+    sub.outcome = _rule_outcome(text=sub.text)
+
+
+def _engine_phase(sub: Submission) -> None:
+    """The engine scores the text in its story's context and the site's policy decides."""
+    sub.outcome = _score_with_engine(story=sub.story, text=sub.text, parent=sub.parent)
+
+
+def _holds_phase(sub: Submission) -> None:
+    """A pre-moderated story, and any hold of the site's rules, keep a publishable comment
+    for a moderator; the rules' reasons are kept either way."""
+    outcome = sub.outcome
+    assert outcome is not None
+    if outcome.status == "published" and sub.story.premoderate:
+        outcome.status = "pending"
+        outcome.reasons.append("the story is pre-moderated")
+    if sub.site_rules is not None:
+        outcome.reasons.extend(sub.site_rules.reasons)
+        if outcome.status == "published":
+            outcome.status = "pending"
+            outcome.public_reasons = list(sub.site_rules.public_reasons)
+
+
+# The pipeline, in order. Each phase reads and updates the submission; the first rejection
+# ends it (a rejected comment needs no score and no hold).
+PHASES: tuple[Callable[[Submission], None], ...] = (
+    _site_rules_phase, _banned_words_phase, _engine_phase, _holds_phase,
+)
+
+
 def moderate(*, story: Story, text: str, parent: Comment | None = None,
              author_name: str = "", author_email: str = "", author_user: Any = None,
              address_hash: str = "") -> Outcome:
-    """Decide the status of a new comment whose text is already cleaned and validated."""
-    from parley.moderation.rules import check_site_rules, comments_closed_by_site
-
-    if comments_closed_by_site(story):
-        raise CommentsClosed()
-    # The site's own rules (author bans, banned/suspect words, links, pre-moderation): a
-    # rejection settles it; a hold still lets the engine score, so moderators see the scores.
-    site_rules = check_site_rules(story=story, text=text, author_user=author_user,
-                                  author_email=author_email, ip_hash=address_hash)
-    if site_rules is not None and site_rules.status == "rejected":
-        return Outcome(status="rejected", reasons=site_rules.reasons,
-                       public_reasons=site_rules.public_reasons, engine_version="rules")
-    outcome = _rule_outcome(text=text)
-    if outcome is None:
-        outcome = _score_with_engine(story=story, text=text, parent=parent)
-    if outcome.status == "published" and story.premoderate:
-        outcome.status = "pending"
-        outcome.reasons.append("the story is pre-moderated")
-    if site_rules is not None and outcome.status != "rejected":
-        outcome.reasons.extend(site_rules.reasons)
-        if outcome.status == "published":
-            outcome.status = "pending"
-            outcome.public_reasons = list(site_rules.public_reasons)
-    return outcome
+    """Decide the status of a new comment whose text is already cleaned and validated, by
+    running ``PHASES`` in order. Called explicitly by ``parley.actions.post_comment``."""
+    sub = Submission(story=story, text=text, parent=parent, author_email=author_email,
+                     author_user=author_user, address_hash=address_hash)
+    for phase in PHASES:
+        phase(sub)
+        if sub.outcome is not None and sub.outcome.status == "rejected":
+            break
+    assert sub.outcome is not None
+    return sub.outcome
 
 
 def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Outcome:
@@ -197,11 +209,10 @@ def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Ou
             return Outcome(status="published", reasons=["model-free rules only"],
                            engine_version="rules")
         return _engine_outcome(api, story=story, text=text, parent=parent)
-    except FutureTimeout:
-        limit = settings.PARLEY_ENGINE_TIMEOUT_S if _engine_loaded else LOAD_TIMEOUT_SECONDS
-        logger.warning("engine took longer than %ss; holding comment for review", limit)
-        reason = f"the engine took longer than {limit:g}s"
-    except EngineUnavailable as error:
+    except engine_gateway.EngineTimeout as error:
+        logger.warning("%s; holding comment for review", error)
+        reason = str(error)
+    except engine_gateway.EngineUnavailable as error:
         reason = str(error)
     except Exception:
         logger.exception("engine failed; holding comment for review")

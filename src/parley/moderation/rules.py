@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -109,25 +108,6 @@ class RuleVerdict:
     status: str  # "rejected" | "pending"
     reasons: list[str] = field(default_factory=list)
     public_reasons: list[str] = field(default_factory=list)
-
-
-def story_closes_at(story: Story) -> Any:
-    """Return when the story's comments close: its own date, or the site's "after N days"."""
-    if story.closes_at is not None:
-        return story.closes_at
-    days = site_settings(story.site).close_after_days
-    start = story.published_at or story.created_at
-    if days and start is not None:
-        return start + timedelta(days=days)
-    return None
-
-
-def comments_closed_by_site(story: Story, now: Any = None) -> bool:
-    """Return True when the site's "close after N days" rule has closed the story's comments."""
-    if story.closes_at is not None or story.is_closed:
-        return False  # the story's own setting is checked by the core
-    closes_at = story_closes_at(story)
-    return closes_at is not None and closes_at <= (now or timezone.now())
 
 
 def check_site_rules(*, story: Story, text: str, author_user: Any = None, author_email: str = "",

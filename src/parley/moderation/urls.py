@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parley.moderation import views
+from parley.moderation import account_views, dashboard_views, site_views, views
 
 app_name = "moderation"
 urlpatterns = [
@@ -11,20 +11,21 @@ urlpatterns = [
     path("moderate/poll/", views.poll, name="poll"),
     path("moderate/bulk/", views.bulk_action, name="bulk"),
     path("moderate/audit/", views.audit_log, name="audit_log"),
-    path("moderate/dashboard/", views.dashboard_page, name="dashboard"),
+    path("moderate/dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("moderate/comments/<int:comment_id>/", views.comment_detail, name="comment"),
     path("moderate/comments/<int:comment_id>/<slug:action>/", views.comment_action,
          name="comment_action"),
-    path("moderate/stories/<int:story_id>/settings/", views.story_settings, name="story_settings"),
+    path("moderate/stories/<int:story_id>/settings/", site_views.story_settings,
+         name="story_settings"),
     path("moderate/sites/<slug:site_slug>/", views.queue, name="site_queue"),
     path("moderate/sites/<slug:site_slug>/poll/", views.poll, name="site_poll"),
-    path("moderate/sites/<slug:site_slug>/rules/", views.site_rules, name="site_rules"),
-    path("moderate/sites/<slug:site_slug>/policy/", views.site_policy, name="site_policy"),
-    path("moderate/sites/<slug:site_slug>/webhooks/", views.add_webhook, name="add_webhook"),
-    path("moderate/webhooks/<int:endpoint_id>/toggle/", views.toggle_webhook,
+    path("moderate/sites/<slug:site_slug>/rules/", site_views.site_rules, name="site_rules"),
+    path("moderate/sites/<slug:site_slug>/policy/", site_views.site_policy, name="site_policy"),
+    path("moderate/sites/<slug:site_slug>/webhooks/", site_views.add_webhook, name="add_webhook"),
+    path("moderate/webhooks/<int:endpoint_id>/toggle/", site_views.toggle_webhook,
          name="toggle_webhook"),
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/accounts/login/"),
          name="logout"),
-    path("accounts/sso/", views.sso_login, name="sso_login"),
+    path("accounts/sso/", account_views.sso_login, name="sso_login"),
 ]

@@ -1,4 +1,7 @@
-"""Moderator pages: the queues, one comment's record, the audit log and the site's rules.
+"""Moderator pages: the queues, actions on comments, one comment's record and the audit log.
+
+The site's rules and thresholds are in ``site_views``, the dashboard in ``dashboard_views``,
+sign-in and reader SSO in ``account_views``.
 
 Views only check access, parse input, call one service and render; domain errors become HTTP
 answers (a comment on a site the user does not moderate is a 404).
@@ -11,28 +14,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError
+from parley import actions
+from parley.comments.errors import Forbidden, InvalidInput, ParleyError
 from parley.comments.models import Comment, Site, Story
-from parley.moderation import services
-from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm, WebhookForm
 from parley.moderation.models import AuditAction, RejectReason
-from parley.moderation.permissions import (
-    can_administer,
-    check_can_administer,
-    moderated_comment,
-    moderated_site,
-    moderated_sites,
-)
+from parley.moderation.permissions import moderated_comment, moderated_site, moderated_sites
 from parley.moderation.selectors import (
     PAGE_SIZE,
     QUEUE_LABELS,
@@ -55,7 +50,7 @@ def _error_response(request: HttpRequest, error: ParleyError) -> HttpResponse:
 
 
 def handles_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn the services' domain errors into their HTTP status with a readable message."""
+    """Turn the actions' domain errors into their HTTP status with a readable message."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -71,10 +66,10 @@ def _scope(request: HttpRequest, site_slug: str | None) -> tuple[list[Site], Sit
     if site_slug:
         site = moderated_site(request.user, site_slug)
         return [site], site
-    return _my_sites(request), None
+    return my_sites(request), None
 
 
-def _my_sites(request: HttpRequest) -> list[Site]:
+def my_sites(request: HttpRequest) -> list[Site]:
     """The user's moderated sites; signed-in commenters who moderate nothing are refused."""
     sites = list(moderated_sites(request.user))
     if not sites:
@@ -86,18 +81,32 @@ def _tabs(counts: dict[str, int]) -> list[dict[str, Any]]:
     return [{"key": q, "label": QUEUE_LABELS[q], "count": counts[q]} for q in QUEUES]
 
 
+def _queue_params(params: Any) -> Any:
+    """Return the queue, site and filters a poll or an action is answered for.
+
+    The queue page sends what it shows as one ``queue_query`` value rather than the filter
+    form's own fields, so an action's fields (a rejection's ``reason``) are never read as the
+    queue's Reason filter. A request without it (a plain GET of the page) is its own query.
+    """
+    query = params.get("queue_query")
+    return QueryDict(query) if query is not None else params
+
+
 def _queue_context(request: HttpRequest, site_slug: str | None,
                    params: Any = None) -> dict[str, Any]:
-    params = request.GET if params is None else params
+    params = _queue_params(request.GET if params is None else params)
     sites, site = _scope(request, site_slug)
     queue = params.get("queue") or "pending"
     if queue not in QUEUES:
         raise InvalidInput("queue", "unknown queue.")
     filters = QueueFilters.from_query(params)
     counts = queue_counts(sites=sites, filters=filters)
+    scope = urlencode({"queue": queue, **({"site": site.slug} if site else {})})
+    filter_qs = filters.to_query()
     return {
         "sites": sites, "site": site, "queue": queue, "filters": filters,
-        "filter_qs": filters.to_query(), "counts": counts, "tabs": _tabs(counts),
+        "filter_qs": filter_qs, "queue_query": f"{scope}&{filter_qs}" if filter_qs else scope,
+        "counts": counts, "tabs": _tabs(counts),
         "attributes": SCORE_ATTRIBUTES, "reject_reasons": RejectReason.choices,
         "now": timezone.now(),
         # When the counts were computed: the page ignores counts older than those it shows
@@ -181,30 +190,30 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     note = request.POST.get("note", "")
     message = ""
     if action == "approve":
-        services.approve_comment(comment=comment, acting_user=user, note=note)
+        actions.approve_comment(comment=comment, acting_user=user, note=note)
         message = "Approved."
     elif action == "reject":
         reason = request.POST.get("reason", "")
-        services.reject_comment(comment=comment, acting_user=user, reason=reason, note=note)
+        actions.reject_comment(comment=comment, acting_user=user, reason=reason, note=note)
         message = f"Rejected ({RejectReason(reason).label.lower()})."
     elif action in ("feature", "unfeature"):
-        services.feature_comment(comment=comment, acting_user=user, featured=action == "feature")
+        actions.feature_comment(comment=comment, acting_user=user, featured=action == "feature")
         message = "Featured." if action == "feature" else "No longer featured."
     elif action == "ban":
-        services.ban_author(comment=comment, acting_user=user, reason=note)
+        actions.ban_author(comment=comment, acting_user=user, reason=note)
         message = f"{comment.author_name} is banned and this comment rejected."
     elif action == "suspend":
         days = _int_field(request, "days", lo=1, hi=3650)
-        services.ban_author(comment=comment, acting_user=user, reason=note, days=days)
+        actions.ban_author(comment=comment, acting_user=user, reason=note, days=days)
         message = f"{comment.author_name} is suspended for {days} days."
     elif action == "premoderate":
         enabled = request.POST.get("enabled", "1") != "0"
-        services.set_author_premoderation(comment=comment, acting_user=user, enabled=enabled,
+        actions.set_author_premoderation(comment=comment, acting_user=user, enabled=enabled,
                                           note=note)
         message = (f"{comment.author_name}'s comments will be held for review." if enabled
                    else f"{comment.author_name} is no longer pre-moderated.")
     else:
-        entry = services.undo_last_action(comment=comment, acting_user=user)
+        entry = actions.undo_last_action(comment=comment, acting_user=user)
         message = f"Undid: {AuditAction(entry.reason).label.lower()}."
     if not request.headers.get("HX-Request"):
         return HttpResponseRedirect(_safe_next(request))
@@ -221,9 +230,11 @@ def _safe_next(request: HttpRequest) -> str:
 def _render_item(request: HttpRequest, comment_id: int, *, message: str) -> HttpResponse:
     """The item after an action, with the queue tabs' counts swapped in out of band.
 
-    The counts use the filters and site the page sends along (``hx-include="#filters"``).
+    The counts use the queue, site and filters the page shows, sent along as ``queue_query``
+    (never the action's own fields); without it, the Pending queue of all the user's sites.
     """
-    context = _queue_context(request, request.POST.get("site") or None, params=request.POST)
+    params = QueryDict(request.POST.get("queue_query", ""))
+    context = _queue_context(request, params.get("site") or None, params=params)
     comment = (
         Comment.objects.select_related("story__site", "parent", "moderation", "author_user")
         .get(pk=comment_id)
@@ -245,9 +256,9 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in raw_ids]
     action = request.POST.get("action", "")
     if action == "approve":
-        services.bulk_approve(comment_ids=ids, acting_user=request.user)
+        actions.bulk_approve(comment_ids=ids, acting_user=request.user)
     elif action == "reject":
-        services.bulk_reject(comment_ids=ids, acting_user=request.user,
+        actions.bulk_reject(comment_ids=ids, acting_user=request.user,
                              reason=request.POST.get("reason", ""),
                              note=request.POST.get("note", ""))
     else:
@@ -284,7 +295,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @handles_errors
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of the moderated sites, filterable by site, action and moderator."""
-    sites = _my_sites(request)
+    sites = my_sites(request)
     site_slug = request.GET.get("site", "")
     if site_slug:
         sites = [moderated_site(request.user, site_slug)]
@@ -298,183 +309,3 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "all_sites": moderated_sites(request.user), "site_slug": site_slug,
         "actor": request.GET.get("actor", ""),
     })
-
-
-@login_required
-@handles_errors
-def site_rules(request: HttpRequest, site_slug: str) -> HttpResponse:
-    """The site's rules (banned and suspect words, report thresholds...) for site admins."""
-    site = moderated_site(request.user, site_slug)
-    check_can_administer(request.user, site)
-    if request.method == "POST":
-        form = SiteRulesForm(request.POST, site=site)
-        if form.is_valid():
-            services.update_site_rules(site=site, acting_user=request.user,
-                                       changes=form.cleaned_settings())
-            return HttpResponseRedirect(reverse("moderation:site_rules", args=[site.slug]))
-    else:
-        form = SiteRulesForm(site=site)
-    stories = site.stories.order_by("-created_at")[:50]
-    return render(request, "moderation/site_rules.html", {
-        "site": site, "form": form, "stories": stories,
-        "can_administer": can_administer(request.user, site),
-        "webhook_form": WebhookForm(), "webhooks": _webhooks(site),
-    })
-
-
-def _webhooks(site: Site) -> list[Any]:
-    endpoints = list(site.webhooks.order_by("id"))
-    for endpoint in endpoints:
-        endpoint.recent = list(endpoint.deliveries.order_by("-id")[:5])
-    return endpoints
-
-
-@require_POST
-@login_required
-@handles_errors
-def add_webhook(request: HttpRequest, site_slug: str) -> HttpResponse:
-    """Register a webhook endpoint for the site (site admins)."""
-    site = moderated_site(request.user, site_slug)
-    check_can_administer(request.user, site)
-    form = WebhookForm(request.POST)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        raise InvalidInput(field, " ".join(errors))
-    services.add_webhook_endpoint(site=site, acting_user=request.user,
-                                  url=form.cleaned_data["url"], events=form.cleaned_data["events"])
-    return HttpResponseRedirect(reverse("moderation:site_rules", args=[site.slug]) + "#webhooks")
-
-
-@require_POST
-@login_required
-@handles_errors
-def toggle_webhook(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    """Pause or resume a webhook endpoint (site admins)."""
-    from parley.moderation.models import WebhookEndpoint
-
-    endpoint = WebhookEndpoint.objects.select_related("site").filter(
-        pk=endpoint_id, site__in=moderated_sites(request.user)).first()
-    if endpoint is None:
-        raise NotFound("No such webhook.")
-    services.set_webhook_active(endpoint=endpoint, acting_user=request.user,
-                                active=request.POST.get("active") == "1")
-    return HttpResponseRedirect(
-        reverse("moderation:site_rules", args=[endpoint.site.slug]) + "#webhooks")
-
-
-@require_POST
-@login_required
-@handles_errors
-def story_settings(request: HttpRequest, story_id: int) -> HttpResponse:
-    """Close a story's comments (now or later) or pre-moderate it."""
-    story = Story.objects.select_related("site").filter(
-        pk=story_id, site__in=moderated_sites(request.user)
-    ).first()
-    if story is None:
-        raise NotFound("No such story.")
-    form = StorySettingsForm(request.POST)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        raise InvalidInput(field, " ".join(errors))
-    services.update_story_settings(story=story, acting_user=request.user, **form.cleaned_data)
-    return HttpResponseRedirect(reverse("moderation:site_rules", args=[story.site.slug]))
-
-
-@login_required
-@handles_errors
-def site_policy(request: HttpRequest, site_slug: str) -> HttpResponse:
-    """The engine's thresholds with a preview on recent comments; site admins may save them.
-
-    Both buttons POST (so no token lands in a URL); only "save" changes anything.
-    """
-    from parley.moderation.policy_preview import parse_policy, preview_policy
-
-    site = moderated_site(request.user, site_slug)
-    stored = (site.moderation_settings or {}).get("policy", {})
-    current = parse_policy(stored)
-    if request.method == "POST":
-        form = PolicyForm(request.POST, policy=current)
-        policy_data, days = None, 7
-        if form.is_valid():
-            policy_data, days = form.policy_data(), form.cleaned_data["days"]
-            try:
-                parse_policy(policy_data)
-            except InvalidInput as error:
-                form.add_error(None, error.detail)
-                policy_data = None
-        if policy_data is not None and request.POST.get("action") == "save":
-            services.update_site_policy(site=site, acting_user=request.user,
-                                        policy_data=policy_data)
-            return HttpResponseRedirect(reverse("moderation:site_policy", args=[site.slug]))
-        preview = (preview_policy(site=site, policy_data=policy_data, days=days)
-                   if policy_data is not None else None)
-    else:
-        form = PolicyForm(policy=current)
-        preview = preview_policy(site=site, policy_data=stored, days=7)
-    return render(request, "moderation/site_policy.html", {
-        "site": site, "form": form, "preview": preview,
-        "can_administer": can_administer(request.user, site),
-    })
-
-
-@require_GET
-@login_required
-@handles_errors
-def dashboard_page(request: HttpRequest) -> HttpResponse:
-    """Comments per day, auto-published / held / rejected shares, time to a human decision,
-    top reasons and per-story numbers, drawn as server-side SVG."""
-    from parley.moderation.charts import horizontal_bars, stacked_bars
-    from parley.moderation.dashboard import dashboard
-
-    site_slug = request.GET.get("site", "")
-    sites = [moderated_site(request.user, site_slug)] if site_slug else _my_sites(request)
-    raw_days = request.GET.get("days", "14")
-    if not raw_days.isdigit() or not 1 <= int(raw_days) <= 90:
-        raise InvalidInput("days", "choose 1 to 90 days.")
-    stats = dashboard(sites=sites, days=int(raw_days))
-    labels = [d.strftime("%d %b") for d in stats.days]
-    return render(request, "moderation/dashboard.html", {
-        "stats": stats, "site_slug": site_slug, "days": int(raw_days),
-        "all_sites": moderated_sites(request.user),
-        "per_day_chart": stacked_bars(labels, [
-            ("published", "#137333", stats.published), ("held", "#f9ab00", stats.held),
-            ("rejected", "#b3261e", stats.rejected)], title="Comments per day"),
-        "reasons_chart": horizontal_bars(stats.top_reasons, title="Top reasons"),
-        "shares": [("published", stats.share(stats.published)),
-                   ("held", stats.share(stats.held)),
-                   ("rejected", stats.share(stats.rejected))],
-    })
-
-
-@require_GET
-@handles_errors
-def sso_login(request: HttpRequest) -> HttpResponse:
-    """Sign a reader in with a JWT from the publisher's login, then go back to ``next``."""
-    from django.contrib.auth import login
-
-    from parley.moderation.sso import user_from_token
-
-    site = Site.objects.filter(slug=request.GET.get("site", "")).first()
-    if site is None:
-        raise NotFound("No such site.")
-    token = request.GET.get("token", "")
-    if not token:
-        raise InvalidInput("token", "is required.")
-    user = user_from_token(site=site, token=token)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return HttpResponseRedirect(target)
-
-
-class SignInView(auth_views.LoginView):
-    """Django's sign-in page; without ``next``, moderators go to their queues, readers home."""
-
-    template_name = "moderation/login.html"
-    redirect_authenticated_user = False
-
-    def get_default_redirect_url(self) -> str:
-        if moderated_sites(self.request.user).exists():
-            return reverse("moderation:queue")
-        return "/"

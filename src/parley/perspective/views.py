@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
+from parley import engine_gateway
+from parley.comments.errors import PayloadTooLarge
 from parley.comments.models import Site
+from parley.comments.request_limits import max_body_bytes, read_body
 from parley.engine.language import detect_language
 from parley.engine.types import Context, Scores
 
@@ -38,58 +37,34 @@ logger = logging.getLogger(__name__)
 DEFAULT_RATE = "600/m"
 
 
-# Scoring runs here so that a request can give up after PARLEY_ENGINE_TIMEOUT_S; when the engine
-# is saturated, queued requests time out with 503 instead of piling up behind it.
-_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="perspective-score")
+# How the engine is loaded (tests replace it); ``engine_gateway`` calls it inside the timed call.
+get_engine: Callable[[], ScoringEngine] = engine_gateway.shared_engine
 
 
-class TimedEngine:
-    """Wrap an engine so that ``score_many`` fails with 503 UNAVAILABLE after ``timeout`` s."""
-
-    def __init__(self, engine: ScoringEngine, timeout: float) -> None:
-        self.engine = engine
-        self.timeout = timeout
+class GatewayEngine:
+    """The engine as analysis.py calls it, through ``parley.engine_gateway`` (posting's gateway
+    too): 503 UNAVAILABLE when it is off, failed to load, or answers later than the timeout."""
 
     def score_many(self, items: Sequence[tuple[str, Context | None]]) -> list[Scores]:
-        future = _executor.submit(self.engine.score_many, items)
         try:
-            return future.result(timeout=self.timeout)
-        except FutureTimeout as exc:
-            future.cancel()
-            logger.warning("perspective: the engine took longer than %ss", self.timeout)
+            return engine_gateway.call_engine(lambda engine: engine.score_many(items),
+                                              load=get_engine)
+        except engine_gateway.EngineOff as exc:
             raise errors.engine_unavailable(
-                f"The moderation engine took longer than {self.timeout:g}s; try again."
+                "The moderation engine is switched off on this server (PARLEY_ENGINE is off)."
             ) from exc
-
-
-#: After a failed load, answer 503 for this long before trying again: loading reads ~100 MB, and
-#: retrying it on every request would turn one broken install into a slow server.
-LOAD_RETRY_SECONDS = 30.0
-_last_failed_load: float | None = None
-
-
-def get_engine() -> ScoringEngine:
-    """Return the process's shared engine, or raise 503 when it is off or cannot load."""
-    global _last_failed_load
-    if getattr(settings, "PARLEY_ENGINE", "on") != "on":
-        raise errors.engine_unavailable(
-            "The moderation engine is switched off on this server (PARLEY_ENGINE is not 'on')."
-        )
-    if _last_failed_load is not None and time.monotonic() - _last_failed_load < LOAD_RETRY_SECONDS:
-        raise errors.engine_unavailable("The moderation engine could not be loaded; retry later.")
-    try:
-        from parley.engine import Engine
-
-        engine = Engine.shared()
-    except Exception as exc:
-        _last_failed_load = time.monotonic()
-        logger.exception("perspective: the engine could not be loaded")
-        raise errors.engine_unavailable("The moderation engine could not be loaded.") from exc
-    _last_failed_load = None
-    return engine
+        except engine_gateway.EngineUnavailable as exc:
+            logger.warning("perspective: %s", exc)
+            raise errors.engine_unavailable(
+                "The moderation engine could not be loaded; retry later.") from exc
+        except engine_gateway.EngineTimeout as exc:
+            logger.warning("perspective: %s", exc)
+            raise errors.engine_unavailable(
+                f"The moderation engine took longer than {exc.limit:g}s; try again.") from exc
 
 
 def perspective_rate() -> str:
+    """Return the analyze calls allowed per site API key ("count/period")."""
     return getattr(settings, "PARLEY_PERSPECTIVE_RATE", "") or DEFAULT_RATE
 
 
@@ -124,20 +99,10 @@ def _check_rate(request: HttpRequest, site: Site) -> None:
 
 
 def _read_body(request: HttpRequest) -> bytes:
-    limit = getattr(settings, "PARLEY_MAX_BODY_BYTES", 64 * 1024)
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise errors.payload_too_large(limit)
-    try:
-        body = request.body
-    except RequestDataTooBig as exc:
-        raise errors.payload_too_large(limit) from exc
-    if len(body) > limit:
-        raise errors.payload_too_large(limit)
-    return body
+        return read_body(request)
+    except PayloadTooLarge as exc:
+        raise errors.payload_too_large(max_body_bytes()) from exc
 
 
 def _check_post(request: HttpRequest, method: str) -> None:
@@ -160,11 +125,8 @@ def analyze(request: HttpRequest) -> HttpResponse:
         site = _authenticate(request)
         _check_rate(request, site)
         analyze_request = parse_analyze_request(parse_body(_read_body(request)))
-        timeout = getattr(settings, "PARLEY_ENGINE_TIMEOUT_S", 2.0)
         result = analyze_comment(
-            analyze_request,
-            engine=TimedEngine(get_engine(), timeout),
-            detect_language=detect_language,
+            analyze_request, engine=GatewayEngine(), detect_language=detect_language,
         )
         response = _json_response(request, result)
     except errors.PerspectiveError as error:

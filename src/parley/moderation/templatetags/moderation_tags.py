@@ -1,4 +1,4 @@
-"""Template helpers for moderator pages: score bars and queue links."""
+"""Template helpers for moderator pages: score bars, audit changes and reasons in words."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ from typing import Any
 
 from django import template
 
+from parley.moderation.labels import ATTRIBUTE_LABELS, reason_label, state_changes
 from parley.moderation.selectors import SCORE_ATTRIBUTES
 
 register = template.Library()
 
-LABELS = {
-    "TOXICITY": "toxicity", "SEVERE_TOXICITY": "severe toxicity", "INSULT": "insult",
-    "PROFANITY": "profanity", "THREAT": "threat", "IDENTITY_ATTACK": "identity attack",
-    "OFF_TOPIC": "off-topic", "SPAM": "spam",
-}
 
 
 @register.simple_tag
@@ -27,6 +23,18 @@ def score_rows(scores: dict[str, Any] | None) -> list[dict[str, Any]]:
             continue
         value = min(max(float(value), 0.0), 1.0)
         level = "high" if value >= 0.8 else "mid" if value >= 0.5 else "low"
-        rows.append({"name": name, "label": LABELS[name], "value": value,
+        rows.append({"name": name, "label": str(ATTRIBUTE_LABELS[name]), "value": value,
                      "percent": round(value * 100), "level": level})
     return rows
+
+
+@register.simple_tag
+def audit_changes(entry: Any) -> list[str]:
+    """Return what an audit entry changed, one readable line per field."""
+    return state_changes(entry.before, entry.after)
+
+
+@register.filter
+def reason_in_words(reason: str) -> str:
+    """Return a stored reason ("off_topic", "reject") as moderators read it."""
+    return reason_label(reason)

@@ -424,9 +424,13 @@
   function posted(data) {
     var c = data.comment;
     if (data.status === "rejected") {
-      say("Sorry, we could not publish your comment (" + (data.public_reasons.join("; ") ||
-        "it does not follow our comment policy") + "). You are welcome to rephrase it and try again." +
-        (data.nudge ? " " + data.nudge : ""), true);
+      // Each reason is a sentence: join them as sentences (as the reader page does).
+      var reasons = data.public_reasons.map(function (r) {
+        r = String(r).trim();
+        return r && ".!?".indexOf(r.charAt(r.length - 1)) < 0 ? r + "." : r;
+      }).filter(Boolean).join(" ") || "It does not follow our comment policy.";
+      say("Sorry, we could not publish your comment. " + reasons +
+        " You are welcome to rephrase it and try again." + (data.nudge ? " " + data.nudge : ""), true);
       return;
     }
     var pending = data.status === "pending";

@@ -13,8 +13,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from parley import actions
 from parley.comments.models import Site
-from parley.moderation import services
 from parley.moderation.models import DecisionLabel, HumanDecision
 from parley.moderation.recalibration import Examples, recalibrate
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"--user: no user {options['user']!r}.")
             if better:
-                services.update_site_policy(site=site, acting_user=user,
+                actions.update_site_policy(site=site, acting_user=user,
                                             policy_data=report["policy"])
                 report["applied"] = True
         if options["json"]:

@@ -3,7 +3,7 @@
 Run after ``seed_demo`` (``make demo`` does): gives the demo "moderator" account a site-admin
 membership on both demo sites, creates "The Karachi Chronicle (demo)" with site rules (suspect
 and banned words, held links) and a story whose comments land in every queue through the real
-posting and reporting services. Idempotent: a second run adds nothing.
+posting and reporting actions. Idempotent: a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from parley import actions
+from parley.actions import post_comment, report_comment
 from parley.comments.models import CommentStatus, Site, Story
-from parley.comments.services import post_comment, report_comment
-from parley.moderation import services
 from parley.moderation.models import Role, SiteMembership
 
 DEMO_SITE_SLUG = "express-tribune-demo"
@@ -93,7 +93,7 @@ class Command(BaseCommand):
             comment = result.comment
             if reports and comment.status != CommentStatus.PUBLISHED:
                 # Only published comments can be reported; a held one is approved first.
-                comment = services.approve_comment(comment=comment, acting_user=moderator)
+                comment = actions.approve_comment(comment=comment, acting_user=moderator)
             for r in range(reports):
                 report_comment(comment=comment, reason="abusive" if r % 2 else "other",
                                client_ip=f"198.51.100.{number * 10 + r}")

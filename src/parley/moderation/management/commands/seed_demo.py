@@ -16,13 +16,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from parley.comments.models import Comment, CommentStatus, Site, Story
+from parley.comments.services import update_story_counters
 from parley.moderation.models import Decision, ModerationRecord
 
-SEED_FILE = Path(__file__).resolve().parents[2] / "seed_article.json"
+SEED_FILE = Path(__file__).resolve().parents[3] / "comments" / "seed_article.json"
 SITE_SLUG = "express-tribune-demo"
 SITE_NAME = "The Express Tribune (demo)"
 MODERATOR = "moderator"
@@ -103,9 +103,7 @@ class Command(BaseCommand):
                 engine_version="seed", language="en",
             )
             added += 1
-        published = story.comments.filter(status=CommentStatus.PUBLISHED).count()
-        Story.objects.filter(pk=story.pk).update(
-            published_count=published, cache_version=F("cache_version") + 1)
+        update_story_counters(story_id=story.pk, published_delta=added)
         story.refresh_from_db(fields=["published_count", "cache_version"])
         return added
 

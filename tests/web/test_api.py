@@ -200,6 +200,35 @@ def test_closed_story_is_403_with_the_message(client, story):
     assert response.json()["detail"] == "Comments are closed on this story."
 
 
+def close_after_days(story, days: int, age_days: int) -> None:
+    """Give the story's site a "close after N days" rule and publish the story age_days ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    story.site.moderation_settings = {"close_after_days": days}
+    story.site.save()
+    Story.objects.filter(pk=story.pk).update(
+        published_at=timezone.now() - timedelta(days=age_days))
+
+
+def test_site_close_after_days_shows_closed_everywhere_the_post_is_refused(client, story):
+    close_after_days(story, days=3, age_days=4)
+    assert client.get(f"/api/v1/stories/{story.pk}").json()["comments_closed"] is True
+    embed = post_json(client, "/api/v1/embed/stories", {"url": story.url, "title": "x"},
+                      HTTP_ORIGIN=ORIGIN)
+    assert embed.json()["comments_closed"] is True  # the embed hides its form on this flag
+    response = new_comment(client, story)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Comments are closed on this story."
+
+
+def test_site_close_after_days_leaves_younger_stories_open(client, story):
+    close_after_days(story, days=3, age_days=2)
+    assert client.get(f"/api/v1/stories/{story.pk}").json()["comments_closed"] is False
+    assert new_comment(client, story).status_code == 201
+
+
 @override_settings(RATELIMIT_ENABLE=True, PARLEY_RATE_PER_IP="2/m")
 def test_too_many_posts_is_429_with_retry_after(client, story):
     assert new_comment(client, story, author_name="A").status_code == 201
@@ -338,3 +367,17 @@ def test_thread_gives_each_comment_its_language_so_the_embed_can_mark_it(client,
     Story.objects.filter(pk=story.pk).update(cache_version=story.cache_version + 1)
     body = client.get(comments_url(story)).json()
     assert [(c["id"], c["language"]) for c in body["comments"]] == [(comment.pk, "ur")]
+
+
+def test_answers_are_built_through_their_declared_schemas(story, monkeypatch):
+    """A dict that drifts from the operation's schema fails on the server, not in a client."""
+    import pydantic
+
+    from parley.web import api
+
+    good = api.story_dict(story)
+    assert api.through_schema(api.StoryOut, good) == good | {"published_at": None}
+    broken = {k: v for k, v in good.items() if k != "comments_closed"}
+    monkeypatch.setattr(api, "story_dict", lambda _story: broken)
+    with pytest.raises(pydantic.ValidationError):
+        api.get_story(RequestFactory().get("/"), story.pk)

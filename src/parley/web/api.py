@@ -1,6 +1,6 @@
 """The JSON API (Django Ninja) at /api/v1/: stories, threads, posting, counts, reports.
 
-Each operation declares its own input and output schema, calls one selector or service and
+Each operation declares its own input and output schema, calls one selector or action and
 maps domain errors (parley.comments.errors) to HTTP answers. The thread endpoint serves a
 cached, pre-serialised body keyed on the story's cache version (one query per request).
 
@@ -24,6 +24,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from parley import actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
@@ -128,7 +129,10 @@ class EmbedStoryIn(Schema):
     title: str
 
 
-# --- Serialisation (plain dicts: the thread body is cached as bytes) ---------------------------
+# --- Serialisation ----------------------------------------------------------------------------
+# Dicts are built here and every answer goes out through its operation's declared schema
+# (``schema_response``), so a field missing or of the wrong type fails here, not in a client.
+# The thread body is validated once when it is cached, then served as bytes.
 
 def story_dict(story: Story) -> dict:
     return {
@@ -162,9 +166,32 @@ def thread_dict(story: Story, page: ThreadPage, order: str) -> dict:
             "next_cursor": page.next_cursor, "comments": [node_dict(n) for n in page.comments]}
 
 
+def _jsonable(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_body(data: dict) -> bytes:
+    """Return compact UTF-8 JSON (datetimes as ISO 8601, as ``isoformat`` writes them)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"),
+                      default=_jsonable).encode("utf-8")
+
+
 def json_response(data: dict, status: int = 200) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    """Answer with a JSON body (errors; answers with a schema use ``schema_response``)."""
+    return HttpResponse(json_body(data), status=status,
+                        content_type="application/json; charset=utf-8")
+
+
+def through_schema(schema: type[Schema], data: dict) -> dict:
+    """Return ``data`` validated by, and dumped from, the operation's declared output schema."""
+    return schema.model_validate(data).model_dump()
+
+
+def schema_response(schema: type[Schema], data: dict, status: int = 200) -> HttpResponse:
+    """Answer with ``data`` built through its declared output schema."""
+    return json_response(through_schema(schema, data), status)
 
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -190,7 +217,7 @@ class SiteKeyAuth(HttpBearer):
 @router.get("/stories/{story_id}", response={200: StoryOut, 404: ErrorOut})
 def get_story(request: HttpRequest, story_id: int):
     """A story by id."""
-    return json_response(story_dict(selectors.get_story(story_id)))
+    return schema_response(StoryOut, story_dict(selectors.get_story(story_id)))
 
 
 @router.get("/stories", response={200: StoryOut, 404: ErrorOut, 422: ErrorOut})
@@ -199,7 +226,7 @@ def find_story(request: HttpRequest, url: str):
     story = selectors.find_story_by_url(url)
     if story is None:
         raise NotFound("No story at this URL.")
-    return json_response(story_dict(story))
+    return schema_response(StoryOut, story_dict(story))
 
 
 @router.get("/stories/{story_id}/comments",
@@ -213,8 +240,7 @@ def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None
     if body is None:
         story = selectors.get_story(story_id)
         page = selectors.thread_page(story=story, order=order, cursor=cursor, limit=limit)
-        body = json.dumps(thread_dict(story, page, order), ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        body = json_body(through_schema(ThreadOut, thread_dict(story, page, order)))
         key = thread_body_key(story.pk, story.cache_version, order=order, cursor=cursor,
                               limit=limit)
         cache.set(key, body, settings.PARLEY_CACHE_SECONDS)
@@ -233,11 +259,11 @@ def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
             parent = Comment.objects.get(pk=payload.parent_id)
         except Comment.DoesNotExist:
             raise NotFound("parent_id: no comment with this id.") from None
-    result = services.post_comment(
+    result = actions.post_comment(
         story=story, text=payload.text, author_name=payload.author_name,
         author_email=payload.author_email, parent=parent, client_ip=client_address(request),
     )
-    return json_response({
+    return schema_response(PostedOut, {
         "comment": comment_dict(result.comment), "status": result.status,
         "public_reasons": result.public_reasons, "nudge": result.nudge,
     }, status=201)
@@ -254,10 +280,10 @@ def counts(request: HttpRequest, payload: CountsIn):
 def report_comment(request: HttpRequest, comment_id: int, payload: ReportIn):
     """Flag a published comment for the moderators."""
     comment = selectors.get_comment(comment_id)
-    report = services.report_comment(comment=comment, reason=payload.reason, note=payload.note,
+    report = actions.report_comment(comment=comment, reason=payload.reason, note=payload.note,
                                      client_ip=client_address(request))
-    return json_response({"id": report.pk, "comment_id": comment.pk, "reason": report.reason},
-                         status=201)
+    return schema_response(ReportOut, {"id": report.pk, "comment_id": comment.pk,
+                                       "reason": report.reason}, status=201)
 
 
 @router.post("/stories", auth=SiteKeyAuth(),
@@ -269,7 +295,7 @@ def save_story(request: HttpRequest, payload: StoryIn):
         fields.pop("slug")
     story, created = services.save_story(site=request.auth, url=payload.url,
                                          title=payload.title, **fields)
-    return json_response(story_dict(story), status=201 if created else 200)
+    return schema_response(StoryOut, story_dict(story), status=201 if created else 200)
 
 
 @router.post("/embed/stories",
@@ -285,9 +311,9 @@ def embed_story(request: HttpRequest, payload: EmbedStoryIn):
         raise InvalidInput("url", "The story URL must be on the embedding page's origin.")
     existing = selectors.find_story_by_url(url)
     if existing is not None and existing.site_id == site.pk:
-        return json_response(story_dict(existing))
+        return schema_response(StoryOut, story_dict(existing))
     story = services.ensure_story(site=site, url=url, title=payload.title)
-    return json_response(story_dict(story), status=201)
+    return schema_response(StoryOut, story_dict(story), status=201)
 
 
 # --- Errors -----------------------------------------------------------------------------------

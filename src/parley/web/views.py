@@ -1,10 +1,10 @@
 """Reader pages: the story list, an article with its comment section, posting, reporting, the FAQ
 and the embed script.
 
-Views parse the request, call one service or selector, and render; every rule lives in
-``services``/``selectors`` so these pages, the JSON API and the embed behave the same. Each view
-works without JavaScript (plain links, form POST + redirect); with htmx the same views answer with
-fragments (``HX-Request`` header) that are swapped into the page.
+Views parse the request, call one action (``parley.actions``) or selector, and render; every
+rule lives in the actions and ``parley.comments`` so these pages, the JSON API and the embed
+behave the same. Each view works without JavaScript (plain links, form POST + redirect); with
+htmx the same views answer with fragments (``HX-Request`` header) that are swapped in.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.comments import selectors, services
+from parley import actions
+from parley.comments import selectors
 from parley.comments.cache_keys import story_html_key, thread_html_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import InvalidInput, NotFound, ParleyError, RateLimited
@@ -47,7 +48,7 @@ ORDERS = ("newest", "oldest")
 # How long the shared HTML of a thread page may be reused: it bounds only how stale the
 # relative times may get, since a new version of the story makes a new key.
 RENDERED_COMMENTS_SECONDS = 30
-EMBED_SCRIPT = Path(__file__).resolve().parent / "static" / "parley" / "embed.js"
+EMBED_SCRIPT = Path(__file__).resolve().parents[1] / "comments" / "static" / "parley" / "embed.js"
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
@@ -248,7 +249,18 @@ def thread_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "comments/_more_page.html", context)
 
 
-def _status_message(result: services.PostResult) -> str:
+def as_sentences(reasons: list[str]) -> str:
+    """Return reasons, each a full sentence already, as one paragraph ("A. B."), never as
+    "(A.; B.)"; a reason without a final stop gets one."""
+    sentences = []
+    for reason in reasons:
+        reason = str(reason).strip()
+        if reason:
+            sentences.append(reason if reason[-1] in ".!?" else reason + ".")
+    return " ".join(sentences)
+
+
+def _status_message(result: actions.PostResult) -> str:
     if result.status == CommentStatus.PUBLISHED:
         message = _("Thank you, your comment is published.")
     elif result.status == CommentStatus.PENDING:
@@ -257,9 +269,10 @@ def _status_message(result: services.PostResult) -> str:
             "once a moderator has approved it."
         )
     else:
-        reasons = "; ".join(result.public_reasons) or _("it does not follow our comment policy")
+        reasons = as_sentences(result.public_reasons) or _(
+            "It does not follow our comment policy.")
         message = _(
-            "Sorry, we could not publish your comment (%(reasons)s). You are welcome to rephrase "
+            "Sorry, we could not publish your comment. %(reasons)s You are welcome to rephrase "
             "it and try again."
         ) % {"reasons": reasons}
     if result.nudge:
@@ -279,7 +292,7 @@ def _show_error_on_form(form: forms.Form, error: ParleyError) -> int:
 
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
-    """Post a comment or reply through ``services.post_comment``; errors go back to the form."""
+    """Post a comment or reply through ``actions.post_comment``; errors go back to the form."""
     story = _story_by_slug(slug)
     form = CommentForm(request.POST)
     parent: Comment | None = None
@@ -292,7 +305,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 parent = Comment.objects.filter(pk=data["parent_id"]).first()
                 if parent is None:
                     raise NotFound(_("The comment you are replying to no longer exists."))
-            result = services.post_comment(
+            result = actions.post_comment(
                 story=story,
                 text=data["text"],
                 author_name=data["author_name"],
@@ -322,7 +335,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _posted(
-    request: HttpRequest, story: Story, form: CommentForm, result: services.PostResult
+    request: HttpRequest, story: Story, form: CommentForm, result: actions.PostResult
 ) -> HttpResponse:
     comment = result.comment
     message = _status_message(result)
@@ -406,7 +419,7 @@ def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                services.report_comment(
+                actions.report_comment(
                     comment=comment,
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],

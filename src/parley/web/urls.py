@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parley.comments import views
+from parley.web import views
 
 app_name = "comments"
 urlpatterns = [

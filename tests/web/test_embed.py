@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from parley.comments.views import EMBED_SCRIPT
+from parley.web.views import EMBED_SCRIPT
 
 MAX_GZIPPED_BYTES = 15 * 1024
 

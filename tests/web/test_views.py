@@ -10,9 +10,10 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from parley import actions
 from parley.comments import services
 from parley.comments.models import Comment, CommentStatus, Report, Story
-from parley.comments.views import OWN_COMMENTS_COOKIE
+from parley.web.views import OWN_COMMENTS_COOKIE
 from tests.comments.core_fixtures import post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rules_only")]
@@ -184,6 +185,22 @@ def test_rejected_comment_is_explained_politely(client, story):
     assert "You frobnicate!" not in html
 
 
+def test_rejection_reasons_read_as_sentences_not_a_bracketed_list():
+    from parley.web.views import _status_message
+
+    result = actions.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[
+        "Your comment reads as an insult, so it was not published.",
+        "Your comment may be off-topic, so it was not published"])
+    message = _status_message(result)
+    assert message == (
+        "Sorry, we could not publish your comment. Your comment reads as an insult, so it was "
+        "not published. Your comment may be off-topic, so it was not published. You are welcome "
+        "to rephrase it and try again.")
+    assert ".;" not in message and "(" not in message
+    bare = actions.PostResult(comment=None, status="rejected", nudge=None, public_reasons=[])
+    assert "It does not follow our comment policy." in _status_message(bare)
+
+
 @override_settings(PARLEY_BANNED_WORDS=["frobnicate"])
 def test_rejected_comment_with_htmx_swaps_nothing_but_the_status(client, story):
     response = client.post(
@@ -203,6 +220,24 @@ def test_closed_story_hides_the_form_and_refuses_posts(client, story):
     response = client.post(post_url(story), {"text": "Late.", "author_name": "Ann"})
     assert response.status_code == 403
     assert "Comments are closed on this story." in response.content.decode()
+
+
+def test_story_closed_by_the_site_rule_shows_no_form(client, story):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post(story, "Posted while open.")
+    html = client.get(page_url(story)).content.decode()
+    assert "<textarea" in html  # the open page is now cached; closing must not reuse it
+    story.site.moderation_settings = {"close_after_days": 3}
+    story.site.save()
+    Story.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(days=4))
+    html = client.get(page_url(story)).content.decode()
+    assert "Comments are closed on this story." in html and "<textarea" not in html
+    assert "Posted while open." in html and "reply-link" not in html
+    response = client.post(post_url(story), {"text": "Late.", "author_name": "Ann"})
+    assert response.status_code == 403
 
 
 @override_settings(RATELIMIT_ENABLE=True, PARLEY_RATE_PER_AUTHOR="1/m")

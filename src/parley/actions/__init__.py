@@ -1,0 +1,56 @@
+"""Parley's actions: every write that spans comments and moderation, one module per domain.
+
+Like Zulip's ``zerver/actions``: each public action is keyword-only and typed, owns one durable
+transaction, locks the rows whose counts matter, writes its audit entry in that transaction, and
+sends side effects only after commit (``effects.after_commit``). Views, the JSON API, management
+commands and Celery tasks call these, never the apps' low-level writes, so they behave alike.
+
+- ``comments``: posting a comment or a reply (the moderation pipeline is called explicitly).
+- ``reports``: a reader's report, and hiding a comment once reports reach the site's threshold.
+- ``moderation``: moderators' decisions (approve, reject, ban, pre-moderate, undo, bulk) and
+  ``change_comment_status``, the one action that can reach any status (REMOVED included).
+- ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
+- ``sites``: a site's rules, engine thresholds and webhook endpoints.
+
+``parley.comments`` never imports this package: it is the leaf the actions build on.
+"""
+
+from parley.actions.comments import PostResult, post_comment
+from parley.actions.moderation import (
+    approve_comment,
+    ban_author,
+    bulk_approve,
+    bulk_reject,
+    change_comment_status,
+    reject_comment,
+    set_author_premoderation,
+    undo_last_action,
+)
+from parley.actions.reports import report_comment
+from parley.actions.sites import (
+    add_webhook_endpoint,
+    set_webhook_active,
+    update_site_policy,
+    update_site_rules,
+)
+from parley.actions.stories import feature_comment, update_story_settings
+
+__all__ = [
+    "PostResult",
+    "add_webhook_endpoint",
+    "approve_comment",
+    "ban_author",
+    "bulk_approve",
+    "bulk_reject",
+    "change_comment_status",
+    "feature_comment",
+    "post_comment",
+    "reject_comment",
+    "report_comment",
+    "set_author_premoderation",
+    "set_webhook_active",
+    "undo_last_action",
+    "update_site_policy",
+    "update_site_rules",
+    "update_story_settings",
+]

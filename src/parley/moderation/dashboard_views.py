@@ -1,0 +1,41 @@
+"""The moderators' dashboard page (numbers from ``moderation.dashboard``, SVG charts)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from parley.comments.errors import InvalidInput
+from parley.moderation.permissions import moderated_site, moderated_sites
+from parley.moderation.views import handles_errors, my_sites
+
+
+@require_GET
+@login_required
+@handles_errors
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """Comments per day, auto-published / held / rejected shares, time to a human decision,
+    top reasons and per-story numbers, drawn as server-side SVG."""
+    from parley.moderation.charts import horizontal_bars, stacked_bars
+    from parley.moderation.dashboard import dashboard
+
+    site_slug = request.GET.get("site", "")
+    sites = [moderated_site(request.user, site_slug)] if site_slug else my_sites(request)
+    raw_days = request.GET.get("days", "14")
+    if not raw_days.isdigit() or not 1 <= int(raw_days) <= 90:
+        raise InvalidInput("days", "choose 1 to 90 days.")
+    stats = dashboard(sites=sites, days=int(raw_days))
+    labels = [d.strftime("%d %b") for d in stats.days]
+    return render(request, "moderation/dashboard.html", {
+        "stats": stats, "site_slug": site_slug, "days": int(raw_days),
+        "all_sites": moderated_sites(request.user),
+        "per_day_chart": stacked_bars(labels, [
+            ("published", "#137333", stats.published), ("held", "#f9ab00", stats.held),
+            ("rejected", "#b3261e", stats.rejected)], title="Comments per day"),
+        "reasons_chart": horizontal_bars(stats.top_reasons, title="Top reasons"),
+        "shares": [("published", stats.share(stats.published)),
+                   ("held", stats.share(stats.held)),
+                   ("rejected", stats.share(stats.rejected))],
+    })
