@@ -3,6 +3,8 @@
     .venv/bin/python bench/relevance.py fit      # fit the logistic on bench/relevance_examples.json
                                                  # and write src/parley/engine/model/relevance.json
     .venv/bin/python bench/relevance.py measure  # AUCs on the examples and the measure-only sets
+    .venv/bin/python bench/relevance.py measure-real  # AUC and share held at the review threshold
+                                                 # on omp_offtopic and socc_c3 (<= 2,000 each)
 
 The logistic is fitted ONLY on the examples written for Parley. socc_c3 and omp_offtopic are
 non-commercial, measure-only sets: they are read here to report numbers, never to fit.
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import inspect
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -23,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+# PARLEY_SRC=<a checkout's src> measures another version of the engine (e.g. main's, for "before").
+sys.path.insert(0, os.environ.get("PARLEY_SRC", str(ROOT / "src")))
 
 from parley.engine.encoder import Encoder  # noqa: E402
 from parley.engine.normalise import normalise_text  # noqa: E402
@@ -246,15 +252,326 @@ def measure_socc(encoder: Encoder, model: RelevanceModel, seed: int = 13, limit:
     )
 
 
+# --- measure-real: the measure-only labelled news-comment sets -----------------------------------
+# Nothing here fits anything: the sets are read to report numbers. At most REAL_LIMIT comments are
+# sampled per set with a fixed seed; context comments (a thread) come from the same files.
+REAL_LIMIT = 2000
+THREAD_SIZE = 8
+REVIEW_THRESHOLD = 0.85  # policy.DEFAULT_REVIEW["OFF_TOPIC"]
+
+
+class EmbeddingCache:
+    """Embeds each distinct text once; with PARLEY_BENCH_CACHE=<dir>, keeps the vectors on disk
+    (keyed by encoder version and text), so reruns after a model change cost no encoder time."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.vectors: dict[str, np.ndarray] = {}
+        folder = os.environ.get("PARLEY_BENCH_CACHE")
+        self.path = Path(folder) / f"emb-{encoder.version}.npz" if folder else None
+        if self.path is not None and self.path.exists():
+            with np.load(self.path, allow_pickle=False) as data:
+                self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def add(self, texts: list[str]) -> None:
+        missing = sorted({t for t in texts if self.key(t) not in self.vectors})
+        if missing:
+            print(f"  encoding {len(missing)} texts", file=sys.stderr, flush=True)
+            for text, vec in zip(missing, self.encoder.encode(missing), strict=True):
+                self.vectors[self.key(text)] = vec.astype(np.float32)
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                keys = list(self.vectors)
+                np.savez(
+                    self.path,
+                    keys=np.array(keys),
+                    vectors=np.stack([self.vectors[k] for k in keys]),
+                )
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.add(texts)
+        return np.stack([self.vectors[self.key(t)] for t in texts])
+
+
+def _probability(model: RelevanceModel, text: str, vec: np.ndarray, **targets) -> float:
+    """model.probability with the targets this version of the engine accepts (main's model has
+    no ``thread``: it is then left out, which is what main's engine does with a thread)."""
+    accepted = inspect.signature(model.probability).parameters
+    kwargs = {k: v for k, v in targets.items() if k in accepted}
+    if "article" not in kwargs:
+        kwargs["article"] = None
+    if "parent" not in kwargs:
+        kwargs["parent"] = None
+    if all(v is None for v in kwargs.values()):
+        return float("nan")
+    return float(model.probability(text, vec, **kwargs))
+
+
+def _as_article(model: RelevanceModel) -> dict[str, bool]:
+    """prepare(..., article=True) where this version of the engine has it."""
+    return {"article": True} if "article" in inspect.signature(model.prepare).parameters else {}
+
+
+def _held(probs: list[float], labels: list[int], label: int) -> str:
+    chosen = [p for p, y in zip(probs, labels, strict=True) if y == label]
+    held = sum(p >= REVIEW_THRESHOLD for p in chosen)
+    return f"{held / max(1, len(chosen)):.1%} ({held}/{len(chosen)})"
+
+
+def _report(name: str, probs: list[float], labels: list[int]) -> None:
+    keep = [(p, y) for p, y in zip(probs, labels, strict=True) if p == p]
+    probs, labels = [p for p, _ in keep], [y for _, y in keep]
+    print(
+        f"  {name}: AUC {auc(labels, probs):.3f}; held at {REVIEW_THRESHOLD}: off-topic "
+        f"{_held(probs, labels, 1)}, on-topic {_held(probs, labels, 0)}"
+    )
+
+
+def _own_vs_other(
+    model: RelevanceModel, items: list[tuple[str, np.ndarray, object, object]], name: str
+) -> None:
+    """AUC of P(off-topic) for a comment against another story's context (positive) vs against
+    its own (negative), over the comments labelled on-topic; plus the share held against the
+    other story, and the share held against its own."""
+    probs, labels = [], []
+    for text, vec, own, other in items:
+        probs += [_probability(model, text, vec, **own), _probability(model, text, vec, **other)]
+        labels += [0, 1]
+    _report(f"{name} [{len(items)} on-topic comments, own vs another story]", probs, labels)
+
+
+def _thread_of(pool: list[dict[str, str]], row: dict[str, str], key: str) -> list[dict[str, str]]:
+    return [o for o in pool if o[key] != row[key]][:THREAD_SIZE]
+
+
+def measure_real_omp(cache: EmbeddingCache, model: RelevanceModel, seed: int = 13) -> None:
+    """omp_offtopic: DER STANDARD moderators' OffTopic label (German). Only titles, and only for
+    some articles; the thread is the parent post (when in the file) and up to 8 other labelled
+    posts on the same article (a fixed sample per article, the parent left out)."""
+    path = DATA / "omp_offtopic" / "offtopic_posts.csv"
+    if not path.exists():
+        print("omp_offtopic not found: skipped")
+        return
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        row["text"] = normalise_text(f"{row['Headline']} {row['Body']}".strip())[:600]
+    rows = [r for r in rows if r["text"]]
+    by_id = {r["ID_Post"]: r for r in rows}
+    rng = random.Random(seed)
+    sample = rng.sample(rows, min(REAL_LIMIT, len(rows)))
+    by_article: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_article.setdefault(row["ID_Article"], []).append(row)
+    pools = {
+        a: rng.sample(posts, min(len(posts), THREAD_SIZE + 2))
+        for a, posts in sorted(by_article.items())
+    }
+    titles = sorted({r["article_title"] for r in rows if r["article_title"]})
+    articles = sorted(by_article)
+    parents = {r["ID_Post"]: by_id.get(r["ID_Parent_Post"]) for r in sample}
+    threads = {
+        r["ID_Post"]: [
+            o
+            for o in _thread_of(pools[r["ID_Article"]], r, "ID_Post")
+            if parents[r["ID_Post"]] is None or o is not parents[r["ID_Post"]]
+        ]
+        for r in sample
+    }
+    cache.add(
+        [r["text"] for r in sample]
+        + [normalise_text(t) for t in titles]
+        + [o["text"] for p in pools.values() for o in p]
+        + [p["text"] for p in parents.values() if p is not None]
+    )
+    title_t = {
+        t: model.prepare(cache([normalise_text(t)]), [normalise_text(t)], **_as_article(model))
+        for t in titles
+    }
+
+    def group(posts: list[dict[str, str]]):
+        if not posts:
+            return None
+        texts = [o["text"] for o in posts]
+        return model.prepare(cache(texts), texts)
+
+    pool_t = {a: group(p[:THREAD_SIZE]) for a, p in pools.items()}
+    vec = dict(zip([r["ID_Post"] for r in sample], cache([r["text"] for r in sample]), strict=True))
+    labels = [int(r["OffTopic"]) for r in sample]
+    print(
+        f"omp_offtopic (German, moderators' OffTopic label): {len(sample)} sampled posts, "
+        f"{sum(labels)} off-topic, seed {seed}"
+    )
+    with_title = [(r, y) for r, y in zip(sample, labels, strict=True) if r["article_title"]]
+    _report(
+        f"title only [{len(with_title)} posts with a title]",
+        [
+            _probability(model, r["text"], vec[r["ID_Post"]], article=title_t[r["article_title"]])
+            for r, _ in with_title
+        ],
+        [y for _, y in with_title],
+    )
+    contexts = []
+    for r in sample:
+        parent = parents[r["ID_Post"]]
+        contexts.append(
+            {
+                "article": title_t.get(r["article_title"]),
+                "parent": group([parent]) if parent is not None else None,
+                "thread": group(threads[r["ID_Post"]]),
+            }
+        )
+    _report(
+        "title (when known) + parent + thread of up to 8 posts",
+        [
+            _probability(model, r["text"], vec[r["ID_Post"]], **c)
+            for r, c in zip(sample, contexts, strict=True)
+        ],
+        labels,
+    )
+    on_topic = [r for r, y in zip(sample, labels, strict=True) if y == 0]
+    _own_vs_other(
+        model,
+        [
+            (
+                r["text"],
+                vec[r["ID_Post"]],
+                {"article": title_t[r["article_title"]]},
+                {"article": title_t[rng.choice([t for t in titles if t != r["article_title"]])]},
+            )
+            for r in on_topic
+            if r["article_title"]
+        ],
+        "title only",
+    )
+    _own_vs_other(
+        model,
+        [
+            (
+                r["text"],
+                vec[r["ID_Post"]],
+                {"article": group(threads[r["ID_Post"]])},
+                {"article": pool_t[rng.choice([a for a in articles if a != r["ID_Article"]])]},
+            )
+            for r in on_topic
+            if threads[r["ID_Post"]]
+        ],
+        "thread of up to 8 posts as the only context",
+    )
+
+
+def measure_real_socc(cache: EmbeddingCache, model: RelevanceModel, seed: int = 13) -> None:
+    """socc_c3: Globe and Mail opinion-article comments (English) with crowd non_relevant votes.
+    No article text or title exists in the set: the context is a thread of up to 8 other
+    comments on the same article (a fixed sample per article)."""
+    path = DATA / "socc_c3" / "c3_relevance_toxicity_view.csv"
+    if not path.exists():
+        print("socc_c3 not found: skipped")
+        return
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        row["text"] = normalise_text(row["comment_text"])[:600]
+    rows = [r for r in rows if r["text"]]
+    rng = random.Random(seed)
+    clear = [r for r in rows if r["non_relevant_majority"] == "1"]
+    rest = [r for r in rows if r["non_relevant_majority"] != "1"]
+    sample = clear + rng.sample(rest, min(len(rest), REAL_LIMIT - len(clear)))
+    by_article: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    pools = {
+        a: rng.sample(posts, min(len(posts), THREAD_SIZE + 1))
+        for a, posts in sorted(by_article.items())
+    }
+    articles = sorted(by_article)
+    cache.add([r["text"] for r in sample] + [o["text"] for p in pools.values() for o in p])
+
+    def group(posts: list[dict[str, str]]):
+        texts = [o["text"] for o in posts]
+        return model.prepare(cache(texts), texts) if posts else None
+
+    threads = {
+        r["comment_counter"]: _thread_of(pools[r["article_id"]], r, "comment_counter")
+        for r in sample
+    }
+    pool_t = {a: group(p[:THREAD_SIZE]) for a, p in pools.items()}
+    vec = dict(
+        zip([r["comment_counter"] for r in sample], cache([r["text"] for r in sample]), strict=True)
+    )
+    votes = [int(r["non_relevant_votes"]) for r in sample]
+    probs = [
+        _probability(
+            model,
+            r["text"],
+            vec[r["comment_counter"]],
+            article=None,
+            parent=None,
+            thread=group(threads[r["comment_counter"]]),
+        )
+        for r in sample
+    ]
+    if all(p != p for p in probs):  # an engine without thread context: the thread as article
+        probs = [
+            _probability(
+                model,
+                r["text"],
+                vec[r["comment_counter"]],
+                article=group(threads[r["comment_counter"]]),
+            )
+            for r in sample
+        ]
+    print(
+        f"socc_c3 (English, crowd non_relevant votes): {len(sample)} sampled comments "
+        f"(all {len(clear)} with a non_relevant majority), seed {seed}; context: a thread of "
+        "up to 8 other comments on the article (no article text in the set)"
+    )
+    for name, keep, label in (
+        ("majority non_relevant vs 0 votes", lambda v, m: m or v == 0, lambda v, m: int(m)),
+        (">= 2 votes vs 0 votes", lambda v, m: v >= 2 or v == 0, lambda v, m: int(v >= 2)),
+    ):
+        chosen = [
+            (p, label(v, r["non_relevant_majority"] == "1"))
+            for p, v, r in zip(probs, votes, sample, strict=True)
+            if keep(v, r["non_relevant_majority"] == "1")
+        ]
+        _report(name, [p for p, _ in chosen], [y for _, y in chosen])
+    on_topic = [r for r, v in zip(sample, votes, strict=True) if v == 0]
+    _own_vs_other(
+        model,
+        [
+            (
+                r["text"],
+                vec[r["comment_counter"]],
+                {"article": group(threads[r["comment_counter"]])},
+                {"article": pool_t[rng.choice([a for a in articles if a != r["article_id"]])]},
+            )
+            for r in on_topic
+        ],
+        "thread as the only context",
+    )
+
+
+def measure_real(encoder: Encoder, model: RelevanceModel) -> None:
+    cache = EmbeddingCache(encoder)
+    measure_real_omp(cache, model)
+    measure_real_socc(cache, model)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["fit", "measure"])
+    parser.add_argument("action", choices=["fit", "measure", "measure-real"])
     parser.add_argument("--no-socc", action="store_true")
     args = parser.parse_args()
     encoder = Encoder.load(threads=2)
     model = RelevanceModel.load(encoder)
     if args.action == "fit":
         fit(encoder, model)
+        return
+    if args.action == "measure-real":
+        measure_real(encoder, model)
         return
     measure_examples(encoder, model)
     measure_omp(encoder, model)
