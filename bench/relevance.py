@@ -1,16 +1,23 @@
 """Calibrate and measure OFF_TOPIC (parley.engine.relevance).
 
-    .venv/bin/python bench/relevance.py fit      # fit the logistic on bench/relevance_examples.json
-                                                 # and write src/parley/engine/model/relevance.json
+    .venv/bin/python bench/relevance.py fit      # re-embed model/reference_texts.tsv into
+                                                 # reference_bank.npz, fit on the examples
+                                                 # (bench/relevance_examples.json) and write
+                                                 # src/parley/engine/model/relevance.json
     .venv/bin/python bench/relevance.py measure  # AUCs on the examples and the measure-only sets
     .venv/bin/python bench/relevance.py measure-real  # AUC and share held at the review threshold
                                                  # on omp_offtopic and socc_c3 (<= 2,000 each)
 
-The logistic is fitted ONLY on the examples written for Parley. socc_c3 and omp_offtopic are
-non-commercial, measure-only sets: they are read here to report numbers, never to fit.
-Pairs: each example comment against its own article (on-topic) and against every other article
-(off-topic); the generic off-topic comments against every article (off-topic). Classes are
-weighted to balance, then the intercept is moved to a 30% off-topic base rate.
+`fit` is the whole refit, deterministic and about 15 s on 2 cores: run it (and commit the two
+files it writes) after any change to encoder.onnx, reference_texts.tsv or the examples. It reads
+nothing else: the logistic is fitted ONLY on the examples written for Parley. socc_c3 and
+omp_offtopic are non-commercial, measure-only sets: they are read here to report numbers, never
+to fit. Pairs: each example comment against its own article (on-topic) and against every other
+article (off-topic), each also against that article's thread (its other example comments); the
+generic off-topic comments against every article (off-topic), weighted to count as much in all as
+the other-article pairs. Classes are weighted to balance, then the intercept is moved to a 30%
+off-topic base rate. The thread offset, the clear-evidence level and the generic words are
+derived from the same examples (see fit()).
 """
 
 from __future__ import annotations
@@ -34,11 +41,18 @@ sys.path.insert(0, os.environ.get("PARLEY_SRC", str(ROOT / "src")))
 from parley.engine.encoder import Encoder  # noqa: E402
 from parley.engine.normalise import normalise_text  # noqa: E402
 from parley.engine.relevance import (  # noqa: E402
+    BANK_CACHE_FILE,
+    BANK_TEXTS_FILE,
     CALIBRATION_FILE,
     DEFAULT_MODEL_DIR,
     RelevanceCalibration,
     RelevanceModel,
     article_parts,
+    content_words,
+    read_bank_rows,
+    read_bank_texts,
+    save_bank,
+    word_count,
 )
 
 EXAMPLES = Path(__file__).with_name("relevance_examples.json")
@@ -48,6 +62,10 @@ EXAMPLES = Path(__file__).with_name("relevance_examples.json")
 # 1.7% (none of 8+ words) and still catches about 40% of off-topic pairs; at 15% it catches
 # only 19%. Vague but on-topic remarks ("the poor pay for everything") should not be reviewed.
 OFF_TOPIC_PRIOR = 0.30
+# Soft maximum over an article's parts (relevance._soft_max); 0 would be the plain maximum.
+PART_TEMPERATURE = 1.0
+# Added to the largest log-odds of a short on-topic example pair to give clear_logit.
+CLEAR_LOGIT_SAFETY = 0.5
 DATA = Path(ROOT.parent / "shared" / "data")
 
 
@@ -68,68 +86,162 @@ def auc(labels: list[int], scores: list[float]) -> float:
 
 def example_pairs(
     encoder: Encoder, model: RelevanceModel, groups: list[tuple[int, int]] | None = None
-) -> tuple[np.ndarray, list[int], list[str]]:
-    """Features (z, log(1 + shared words)) and labels (1 = off-topic) for every example pair;
-    ``groups`` (if given) receives (comment's article, target article) per pair, -1 = generic."""
+) -> tuple[np.ndarray, np.ndarray, list[int], list[str]]:
+    """Features (RelevanceModel.features) against the target article, the same
+    against the target article's thread (its other example comments, the comment itself left
+    out), and labels (1 = off-topic) for every example pair; ``groups`` (if given) receives
+    (comment's article, target article) per pair, -1 = generic."""
     data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
     articles = data["articles"]
     targets = []
     for article in articles:
         parts = [normalise_text(p) for p in article_parts(article["title"], article["body"])]
-        targets.append(model.prepare(encoder.encode(parts), parts))
-    features: list[tuple[float, float]] = []
+        targets.append(model.prepare(encoder.encode(parts), parts, article=True))
+    comments = [[normalise_text(c) for c in article["comments"]] for article in articles]
+    vectors = [encoder.encode(texts) for texts in comments]
+
+    def thread(j: int, leave_out: int | None = None):
+        keep = [k for k in range(len(comments[j])) if k != leave_out]
+        return model.prepare(vectors[j][keep], [comments[j][k] for k in keep])
+
+    threads = [thread(j) for j in range(len(articles))]
+    features: list[tuple[float, ...]] = []
+    thread_features: list[tuple[float, ...]] = []
     labels: list[int] = []
     texts: list[str] = []
-    for i, article in enumerate(articles):
-        comments = [normalise_text(c) for c in article["comments"]]
-        for text, vec in zip(comments, encoder.encode(comments), strict=True):
+    for i in range(len(articles)):
+        for k, (text, vec) in enumerate(zip(comments[i], vectors[i], strict=True)):
             for j, target in enumerate(targets):
                 features.append(model.features(text, vec, target))
+                own_thread = thread(j, k) if i == j else threads[j]
+                thread_features.append(model.features(text, vec, own_thread))
                 labels.append(int(i != j))
                 texts.append(text)
                 if groups is not None:
                     groups.append((i, j))
-    generic = [normalise_text(c) for c in data["off_topic"]]
-    for text, vec in zip(generic, encoder.encode(generic), strict=True):
+    entries = [e if isinstance(e, dict) else {"text": e} for e in data["off_topic"]]
+    generic = [normalise_text(e["text"]) for e in entries]
+    titles = [article["title"] for article in articles]
+    for entry, text, vec in zip(entries, generic, encoder.encode(generic), strict=True):
         for j, target in enumerate(targets):
+            if titles[j] in entry.get("on_topic_for", ()):
+                continue
             features.append(model.features(text, vec, target))
+            thread_features.append(model.features(text, vec, threads[j]))
             labels.append(1)
             texts.append(text)
             if groups is not None:
                 groups.append((-1, j))
-    return np.array(features), labels, texts
+    return np.array(features), np.array(thread_features), labels, texts
 
 
 def logits(model: RelevanceModel, features: np.ndarray) -> list[float]:
-    cal = model.calibration
-    return list(cal.intercept + cal.slope * features[:, 0] + cal.overlap_slope * features[:, 1])
+    return [model.logit_of(tuple(row)) for row in features]
+
+
+def _balanced_log_loss(logit: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
+    loss = (np.logaddexp(0.0, -logit) * y + np.logaddexp(0.0, logit) * (1 - y)) * weights
+    return float(loss[y == 1].sum() / weights[y == 1].sum() + loss[y == 0].mean())
+
+
+def example_generic_words() -> tuple[str, ...]:
+    """Content words found in the articles and comments of three or more example stories
+    ("good", "alway", "pakis"): sharing one of them with an article is no evidence."""
+    data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    stories: dict[str, int] = {}
+    for article in data["articles"]:
+        texts = [article["title"], article["body"], *article["comments"]]
+        for word in frozenset().union(*(content_words(normalise_text(t)) for t in texts)):
+            stories[word] = stories.get(word, 0) + 1
+    return tuple(sorted(w for w, n in stories.items() if n >= 3))
+
+
+def embed_bank(encoder: Encoder) -> np.ndarray:
+    """Embed the committed reference texts and rewrite reference_bank.npz."""
+    texts = read_bank_texts(DEFAULT_MODEL_DIR / BANK_TEXTS_FILE)
+    bank = encoder.encode(texts)
+    save_bank(DEFAULT_MODEL_DIR / BANK_CACHE_FILE, bank, texts, encoder.version)
+    print(f"wrote {DEFAULT_MODEL_DIR / BANK_CACHE_FILE}: {len(texts)} texts, {encoder.version}")
+    return bank
 
 
 def fit(encoder: Encoder, model: RelevanceModel) -> RelevanceCalibration:
+    """Rewrite reference_bank.npz and relevance.json from the committed texts and examples."""
     from sklearn.linear_model import LogisticRegression
 
-    features, labels, _ = example_pairs(encoder, model)
+    base = RelevanceCalibration(
+        part_temperature=PART_TEMPERATURE, generic_words=example_generic_words()
+    )
+    rows = read_bank_rows(DEFAULT_MODEL_DIR / BANK_TEXTS_FILE)
+    model = RelevanceModel(
+        embed_bank(encoder), base, [text for _, _, text in rows], [topic for _, topic, _ in rows]
+    )
+    groups: list[tuple[int, int]] = []
+    features, thread_features, labels, texts = example_pairs(encoder, model, groups)
+    y = np.array(labels)
     clf = LogisticRegression(class_weight="balanced", C=10.0)
-    clf.fit(features, np.array(labels))
-    # Balanced classes give the odds at a 50% base rate; shift them to OFF_TOPIC_PRIOR.
+
+    # The generic off-topic comments (recipes, sales pitches, scores, chatter) weigh as much in
+    # all as the pairs of a comment with another article: both kinds of off-topic matter.
+    generic = np.array([i < 0 for i, _ in groups])
+    other = (y == 1) & ~generic
+    weights = np.ones(len(y))
+    weights[generic] = other.sum() / max(1, generic.sum())
+    clf.fit(features, y, sample_weight=weights)
+    # The thread counts for less than the article: with the same slopes, the offset added to its
+    # log-odds that best fits the thread pairs (never below 0: a thread may only vouch less).
+    thread_logit = clf.decision_function(thread_features)
+    grid = np.arange(0.0, 8.01, 0.05)
+    thread_offset = float(
+        grid[np.argmin([_balanced_log_loss(thread_logit + o, y, weights) for o in grid])]
+    )
+    # Clear evidence (RelevanceModel.clear_evidence): log-odds above those of every short
+    # example on-topic pair that shares no content word with its article (or its thread) and a
+    # word with an unrelated bank topic, plus a safety step.
+    article_logit = clf.decision_function(features)
+    on_logits = [
+        value
+        for text, label, pair, logit_pair in zip(
+            texts,
+            labels,
+            zip(features, thread_features, strict=True),
+            zip(article_logit, thread_logit + thread_offset, strict=True),
+            strict=True,
+        )
+        if not label and word_count(text) < base.full_signal_words
+        for f, value in zip(pair, logit_pair, strict=True)
+        if f[1] == 0.0 and f[3] > 0.0
+    ]
     prior_shift = float(np.log(OFF_TOPIC_PRIOR / (1.0 - OFF_TOPIC_PRIOR)))
+    clear_logit = round(max(on_logits) + prior_shift + CLEAR_LOGIT_SAFETY, 4)
+    # Balanced classes give the odds at a 50% base rate; shift them to OFF_TOPIC_PRIOR.
     calibration = RelevanceCalibration(
         intercept=round(float(clf.intercept_[0]) + prior_shift, 4),
         slope=round(float(clf.coef_[0][0]), 4),
         overlap_slope=round(float(clf.coef_[0][1]), 4),
+        margin_slope=round(float(clf.coef_[0][2]), 4),
+        topic_slope=round(float(clf.coef_[0][3]), 4),
+        thread_offset=round(thread_offset, 4),
+        clear_logit=clear_logit,
+        related_share=base.related_share,
+        part_temperature=base.part_temperature,
+        generic_words=base.generic_words,
     )
     model.calibration = calibration
     out = DEFAULT_MODEL_DIR / CALIBRATION_FILE
     payload = {
         "about": "OFF_TOPIC calibration: P = sigmoid(intercept + slope * z + overlap_slope * "
-        "log1p(shared content words)); see relevance.py. Fitted by `bench/relevance.py fit` on "
+        "log1p(shared content words) + margin_slope * bank margin), + thread_offset against the "
+        "thread; see relevance.py. Fitted by `bench/relevance.py fit` on "
         "bench/relevance_examples.json only (balanced classes), then shifted to a base rate "
-        f"of {OFF_TOPIC_PRIOR:.0%} off-topic comments.",
+        f"of {OFF_TOPIC_PRIOR:.0%} off-topic comments. Refit after any change to the encoder, "
+        "reference_texts.tsv or the examples.",
         "base_rate": OFF_TOPIC_PRIOR,
         "encoder_version": encoder.version,
         **{k: getattr(calibration, k) for k in RelevanceCalibration.__dataclass_fields__},
         "fitted_on_pairs": len(labels),
         "example_auc": round(auc(labels, logits(model, features)), 4),
+        "example_thread_auc": round(auc(labels, logits(model, thread_features)), 4),
     }
     out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}: {calibration}")
@@ -140,7 +252,7 @@ def measure_examples(encoder: Encoder, model: RelevanceModel) -> None:
     from sklearn.linear_model import LogisticRegression
 
     groups: list[tuple[int, int]] = []
-    features, labels, _ = example_pairs(encoder, model, groups)
+    features, _, labels, _ = example_pairs(encoder, model, groups)
     z_only = auc(labels, list(-features[:, 0]))
     value = auc(labels, logits(model, features))
     # Leave one article out: refit the logistic without any pair that involves article k
@@ -172,7 +284,7 @@ def measure_omp(encoder: Encoder, model: RelevanceModel, seed: int = 13) -> None
     rng = random.Random(seed)
     titles = sorted({r["article_title"] for r in rows})
     title_vec = {
-        title: model.prepare(vec, [title])
+        title: model.prepare(vec, [title], article=True)
         for title, vec in zip(
             titles, encoder.encode([normalise_text(t) for t in titles]), strict=True
         )

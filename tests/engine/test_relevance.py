@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from parley.engine.normalise import normalise_text
 from parley.engine.relevance import (
     DEFAULT_MODEL_DIR,
     RelevanceCalibration,
@@ -105,6 +106,53 @@ class TestWithFakeEncoder:
         assert self.prob("biryani saffron", article) <= cal.short_text_cap
         assert self.prob("@Don: Depending on the price!", article) <= cal.unknown_parent_reply_cap
 
+    def test_the_thread_only_ever_helps_and_counts_for_less_than_the_article(self):
+        article = "budget tax rise on fuel"
+        vec = self.encoder.encode(["the biryani rice was cold and hard"])[0]
+        text = "the biryani rice was cold and hard"
+        same = self.targets(text)
+        unrelated = self.targets("zebra xylophone quantum")
+        alone = self.model.probability(text, vec, article=self.targets(article), parent=None)
+        helped = self.model.probability(
+            text, vec, article=self.targets(article), parent=None, thread=same
+        )
+        not_helped = self.model.probability(
+            text, vec, article=self.targets(article), parent=None, thread=unrelated
+        )
+        as_article = self.model.probability(text, vec, article=same, parent=None)
+        assert helped < not_helped <= alone
+        assert as_article < helped
+
+    def test_a_thread_alone_is_context_enough(self):
+        vec = self.encoder.encode(["cold rice"])[0]
+        p = self.model.probability(
+            "cold rice", vec, article=None, parent=None, thread=self.targets("cold rice")
+        )
+        assert p is not None
+
+    def test_a_mention_reply_without_its_parent_stays_capped_even_with_clear_evidence(self):
+        cal = self.model.calibration
+        self.model.calibration = RelevanceCalibration(
+            intercept=8.0, slope=-1.0, clear_logit=0.0, topic_slope=0.0
+        )
+        try:
+            article = self.targets("pakistan us joint raids haqqani waziristan operation")
+            text = "@Ali biryani saffron"
+            p = self.model.probability(
+                text, self.encoder.encode([text])[0], article=article, parent=None
+            )
+            assert p <= self.model.calibration.unknown_parent_reply_cap
+        finally:
+            self.model.calibration = cal
+
+    def test_caps_scale_rather_than_clip_so_short_comments_keep_their_order(self):
+        article = "pakistan us joint raids haqqani waziristan operation"
+        cal = self.model.calibration
+        a = self.prob("biryani saffron", article)
+        b = self.prob("raids biryani", article)
+        assert a <= cal.short_text_cap and b <= cal.short_text_cap
+        assert a != b
+
     def test_z_score_is_relative_to_the_bank_not_absolute(self):
         vec = self.encoder.encode(["cricket news item about cricket today"])[0]
         # A target identical to one bank text is not special: z stays modest.
@@ -116,6 +164,20 @@ class TestWithFakeEncoder:
 def test_calibration_from_dict_ignores_unknown_keys():
     cal = RelevanceCalibration.from_dict({"intercept": 2.0, "slope": -3.0, "about": "x"})
     assert (cal.intercept, cal.slope) == (2.0, -3.0)
+
+
+def test_generic_words_are_no_evidence():
+    from .doubles import BANK_TEXTS
+
+    encoder = FakeEncoder()
+    model = RelevanceModel(
+        encoder.encode(BANK_TEXTS),
+        RelevanceCalibration(generic_words=("pakis",)),
+        BANK_TEXTS,
+    )
+    article = model.prepare(encoder.encode(["Pakistan always wins"]), ["Pakistan always wins"])
+    text = "Pakistan always loses at cricket"
+    assert model.features(text, encoder.encode([text])[0], article)[1] == 0.0
 
 
 def test_bank_must_not_be_tiny():
@@ -133,11 +195,29 @@ def real():
     return encoder, RelevanceModel.load(encoder)
 
 
-def _real_prob(real, text, title, body, parent=None):
+def _article(real, title, body):
+    """The article as the engine prepares it (normalised parts, pooled as an article)."""
     encoder, model = real
-    article = model.prepare(encoder.encode(article_parts(title, body)))
-    parent_t = model.prepare(encoder.encode([parent])) if parent else None
-    return model.probability(text, encoder.encode([text])[0], article=article, parent=parent_t)
+    parts = [normalise_text(p) for p in article_parts(normalise_text(title), body)]
+    return model.prepare(encoder.encode(parts), parts, article=True)
+
+
+def _comments(real, texts):
+    encoder, model = real
+    texts = [normalise_text(t) for t in texts]
+    return model.prepare(encoder.encode(texts), texts)
+
+
+def _real_prob(real, text, title, body, parent=None, thread=None):
+    encoder, model = real
+    text = normalise_text(text)
+    return model.probability(
+        text,
+        encoder.encode([text])[0],
+        article=_article(real, title, body),
+        parent=_comments(real, [parent]) if parent else None,
+        thread=_comments(real, thread) if thread else None,
+    )
 
 
 def test_seed_comments_are_on_topic(real):
