@@ -213,7 +213,7 @@ def fit(encoder: Encoder, model: RelevanceModel) -> RelevanceCalibration:
         if f[1] == 0.0 and f[3] > 0.0
     ]
     prior_shift = float(np.log(OFF_TOPIC_PRIOR / (1.0 - OFF_TOPIC_PRIOR)))
-    clear_logit = round(max(on_logits) + prior_shift + CLEAR_LOGIT_SAFETY, 4)
+    clear_logit = round(float(max(on_logits)) + prior_shift + CLEAR_LOGIT_SAFETY, 4)
     # Balanced classes give the odds at a 50% base rate; shift them to OFF_TOPIC_PRIOR.
     calibration = RelevanceCalibration(
         intercept=round(float(clf.intercept_[0]) + prior_shift, 4),
@@ -230,12 +230,13 @@ def fit(encoder: Encoder, model: RelevanceModel) -> RelevanceCalibration:
     model.calibration = calibration
     out = DEFAULT_MODEL_DIR / CALIBRATION_FILE
     payload = {
-        "about": "OFF_TOPIC calibration: P = sigmoid(intercept + slope * z + overlap_slope * "
-        "log1p(shared content words) + margin_slope * bank margin), + thread_offset against the "
-        "thread; see relevance.py. Fitted by `bench/relevance.py fit` on "
-        "bench/relevance_examples.json only (balanced classes), then shifted to a base rate "
-        f"of {OFF_TOPIC_PRIOR:.0%} off-topic comments. Refit after any change to the encoder, "
-        "reference_texts.tsv or the examples.",
+        "about": "OFF_TOPIC calibration: log-odds = intercept + slope * z + overlap_slope * "
+        "log1p(shared content words) + margin_slope * bank margin + topic_slope * log1p(words "
+        "shared with one unrelated bank topic), + thread_offset against the thread; see "
+        "relevance.py. Written by `bench/relevance.py fit` from bench/relevance_examples.json and "
+        "model/reference_texts.tsv only (balanced classes, then shifted to a base rate of "
+        f"{OFF_TOPIC_PRIOR:.0%} off-topic comments). Run that fit again after any change to the "
+        "encoder, reference_texts.tsv or the examples.",
         "base_rate": OFF_TOPIC_PRIOR,
         "encoder_version": encoder.version,
         **{k: getattr(calibration, k) for k in RelevanceCalibration.__dataclass_fields__},

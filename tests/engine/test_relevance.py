@@ -62,7 +62,7 @@ def test_bank_file_is_large_and_covers_four_languages():
         for line in (DEFAULT_MODEL_DIR / "reference_texts.tsv").read_text().splitlines()
         if line and not line.startswith("#")
     ]
-    assert 150 <= len(lines) <= 300
+    assert 150 <= len(lines) <= 400
     assert {row[0] for row in lines} == {"en", "de", "ur", "ur-Latn"}
     assert len({row[1] for row in lines}) >= 30
     assert len(read_bank_texts(DEFAULT_MODEL_DIR / "reference_texts.tsv")) == len(lines)
@@ -166,6 +166,18 @@ def test_calibration_from_dict_ignores_unknown_keys():
     assert (cal.intercept, cal.slope) == (2.0, -3.0)
 
 
+def test_committed_calibration_matches_the_committed_bank_and_examples():
+    """relevance.json is written by `bench/relevance.py fit`, with the encoder it was fitted
+    for; after an encoder change, run the fit again (see the module docstring)."""
+    import json
+
+    data = json.loads((DEFAULT_MODEL_DIR / "relevance.json").read_text("utf-8"))
+    cal = RelevanceCalibration.from_dict(data)
+    assert cal.topic_slope > 0 > cal.slope and cal.overlap_slope < 0
+    assert cal.thread_offset >= 0 and cal.clear_logit > 0
+    assert "pakis" in cal.generic_words
+
+
 def test_generic_words_are_no_evidence():
     from .doubles import BANK_TEXTS
 
@@ -251,3 +263,68 @@ def test_same_comment_closer_to_its_own_article_than_another(real):
     other = _real_prob(real, SEED_COMMENT, other_title, other_body)
     assert own < 0.3
     assert other > 0.5
+
+
+# --- issue 9: short off-topic comments under the seed article, and replies in their thread -----
+
+
+def _seed_article():
+    import json
+
+    from parley.engine.policy import DEFAULT_REVIEW
+
+    seed = json.loads(
+        (DEFAULT_MODEL_DIR.parents[1] / "comments" / "seed_article.json").read_text("utf-8")
+    )
+    body = "\n\n".join([seed["standfirst"], *seed["body"]])
+    return seed["title"], body, DEFAULT_REVIEW["OFF_TOPIC"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Best biryani recipe: rice, chicken, saffron. Cook slowly for two hours.",
+        "Branded lawn suits at half price, free home delivery, order on WhatsApp today!",
+        "Rizwan 87 not out, Shaheen took four wickets, what a match.",
+    ],
+)
+def test_short_off_topic_comments_under_the_seed_article_reach_review(real, text):
+    title, body, review = _seed_article()
+    assert _real_prob(real, text, title, body) >= review
+    # Replying to an on-topic comment does not rescue them.
+    assert _real_prob(real, text, title, body, parent=SEED_COMMENT) >= review
+
+
+def test_price_reply_under_an_on_topic_parent_is_not_off_topic(real):
+    title, body, review = _seed_article()
+    parent = "Will Pakistan really go after the Haqqanis if the US pays enough for it?"
+    assert _real_prob(real, SEED_REPLY, title, body, parent=parent) < 0.5
+    assert _real_prob(real, SEED_REPLY, title, body, parent=SEED_COMMENT) < review
+    assert _real_prob(real, SEED_REPLY, title, body) < review
+
+
+def test_naming_the_haqqani_network_and_north_waziristan_is_on_topic(real):
+    title, body, _ = _seed_article()
+    text = (
+        "If the US and Pakistan really share intelligence before the raids, the Haqqani network "
+        "will be much harder to shelter in North Waziristan."
+    )
+    assert _real_prob(real, text, title, body) < 0.2
+
+
+def test_the_thread_vouches_for_a_comment_the_article_does_not_cover(real):
+    title, body, _ = _seed_article()
+    text = "The drones will just make more enemies in the tribal areas, as they always have."
+    thread = [
+        SEED_COMMENT,
+        "Drone strikes in the tribal areas killed civilians before, why would it be different?",
+    ]
+    alone = _real_prob(real, text, title, body)
+    assert _real_prob(real, text, title, body, thread=thread) <= alone
+
+
+def test_a_thread_on_the_article_does_not_vouch_for_the_recipe(real):
+    title, body, review = _seed_article()
+    text = "Best biryani recipe: rice, chicken, saffron. Cook slowly for two hours."
+    thread = [SEED_COMMENT, "The Haqqanis will simply move across the border again."]
+    assert _real_prob(real, text, title, body, thread=thread) >= review
