@@ -23,6 +23,7 @@ derived from the same examples (see fit()).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import inspect
@@ -41,19 +42,24 @@ sys.path.insert(0, os.environ.get("PARLEY_SRC", str(ROOT / "src")))
 from parley.engine.encoder import Encoder  # noqa: E402
 from parley.engine.normalise import normalise_text  # noqa: E402
 from parley.engine.relevance import (  # noqa: E402
-    BANK_CACHE_FILE,
-    BANK_TEXTS_FILE,
     CALIBRATION_FILE,
     DEFAULT_MODEL_DIR,
     RelevanceCalibration,
     RelevanceModel,
     article_parts,
-    content_words,
-    read_bank_rows,
-    read_bank_texts,
-    save_bank,
-    word_count,
 )
+
+# Only `fit` needs these (measure-real may run against an older engine, see PARLEY_SRC).
+with contextlib.suppress(ImportError):
+    from parley.engine.relevance import (  # noqa: E402
+        BANK_CACHE_FILE,
+        BANK_TEXTS_FILE,
+        content_words,
+        read_bank_rows,
+        read_bank_texts,
+        save_bank,
+        word_count,
+    )
 
 EXAMPLES = Path(__file__).with_name("relevance_examples.json")
 # Share of off-topic comments the probabilities assume. omp_offtopic's moderators labelled 16%
