@@ -328,3 +328,19 @@ def test_a_thread_on_the_article_does_not_vouch_for_the_recipe(real):
     text = "Best biryani recipe: rice, chicken, saffron. Cook slowly for two hours."
     thread = [SEED_COMMENT, "The Haqqanis will simply move across the border again."]
     assert _real_prob(real, text, title, body, thread=thread) >= review
+
+
+def test_combining_prepared_comments_equals_preparing_them_together():
+    from .doubles import BANK_TEXTS
+
+    encoder = FakeEncoder()
+    model = RelevanceModel(encoder.encode(BANK_TEXTS), RelevanceCalibration(), BANK_TEXTS)
+    texts = ["the raids will fail", "cold biryani again", "petrol prices up"]
+    vectors = encoder.encode(texts)
+    together = model.prepare(vectors, texts)
+    combined = model.combine([model.prepare(vectors[i : i + 1], [t]) for i, t in enumerate(texts)])
+    assert np.allclose(together.vectors, combined.vectors)
+    assert np.allclose(together.mean, combined.mean) and np.allclose(together.std, combined.std)
+    assert together.words == combined.words
+    assert (together.unrelated == combined.unrelated).all()
+    assert len(model.combine([])) == 0

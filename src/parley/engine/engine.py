@@ -346,6 +346,5 @@ class Engine:
                 continue
             parts = singles[start : start + len(thread)]
             start += len(thread)
-            vectors = np.concatenate([t.vectors for t in parts if t is not None])
-            out.append(self.relevance.prepare(vectors, thread))
+            out.append(self.relevance.combine([t for t in parts if t is not None]))
         return out

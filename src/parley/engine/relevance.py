@@ -230,6 +230,8 @@ class Targets:
     # An article's parts are pooled with a soft maximum (see _soft_max); a thread's comments
     # with the plain maximum (a reply answers one of them).
     soft: bool = False
+    # Similarities of each vector to the bank (for combine()).
+    bank_sims: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.vectors.shape[0])
@@ -308,8 +310,25 @@ class RelevanceModel:
         thread's comments with their own similarity statistics against the bank and their
         content words, computed once and cached."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.bank.shape[1])
-        sims = vectors @ self.bank.T
         words = frozenset().union(*(content_words(text) for text in texts))
+        return self._targets(vectors, vectors @ self.bank.T, words, article)
+
+    def combine(self, parts: Sequence[Targets]) -> Targets:
+        """One target made of several prepared ones (a thread of cached comments), without
+        recomputing their similarities to the bank."""
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return self.prepare(np.zeros((0, self.bank.shape[1]), dtype=np.float32))
+        return self._targets(
+            np.concatenate([p.vectors for p in parts]),
+            np.concatenate([p.bank_sims for p in parts]),
+            frozenset().union(*(p.words for p in parts)),
+            False,
+        )
+
+    def _targets(
+        self, vectors: np.ndarray, sims: np.ndarray, words: frozenset[str], article: bool
+    ) -> Targets:
         unrelated = None
         unrelated_topics = None
         if vectors.shape[0]:
@@ -329,6 +348,7 @@ class RelevanceModel:
             unrelated,
             unrelated_topics,
             article,
+            sims,
         )
 
     def z_score(self, comment: np.ndarray, targets: Targets) -> float:
