@@ -117,6 +117,19 @@ def test_the_thread_is_used_for_relevance_and_each_comment_embedded_once(fake_en
     assert encoder.calls == [1, 1]  # the comment, then only the new thread comment
 
 
+def test_a_reply_to_a_comment_scored_here_needs_one_encoder_pass(fake_engine):
+    first = "the raids in waziristan will not stop the haqqanis"
+    fake_engine.score(first, ARTICLE)
+    encoder = fake_engine.encoder
+    encoder.calls.clear()
+    context = Context(
+        title=ARTICLE.title, body=ARTICLE.body, parent=first, thread=(first,), story_key="story-1"
+    )
+    scores = fake_engine.score("they will just cross the border", context)
+    assert encoder.calls == [1]
+    assert scores.values["OFF_TOPIC"] is not None
+
+
 def test_a_repeated_comment_does_not_vouch_for_itself(fake_engine):
     text = "the biryani rice there was cold and hard for me too"
     with_copy = fake_engine.score(text, Context(title="budget fuel tax", thread=(text,)))

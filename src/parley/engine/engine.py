@@ -195,6 +195,7 @@ class Engine:
         articles = self._article_targets(contexts)
         parents = self._parent_targets(contexts)
         threads = self._thread_targets(contexts, texts)
+        self._remember_comments(texts, embeddings)
         abuse = self.heads.predict(texts, heads_input, languages)
         results = []
         for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
@@ -318,6 +319,14 @@ class Engine:
             hashlib.sha1(p.encode()).hexdigest() if p else None for p in parents
         ]
         return self._cached_targets(self._parents, keys, lambda i: [parents[i]])
+
+    def _remember_comments(self, texts: list[str], embeddings: np.ndarray) -> None:
+        """Keep each scored comment in the parent cache: a later reply to it, or a comment in
+        its thread, then needs no encoder pass for it (in this process)."""
+        for text, vector in zip(texts, embeddings, strict=True):
+            key = hashlib.sha1(text.encode()).hexdigest()
+            if self._parents.get(key) is None:
+                self._parents.put(key, self.relevance.prepare(vector[None, :], [text]))
 
     def _thread_targets(
         self, contexts: list[Context | None], texts: list[str]
