@@ -100,6 +100,43 @@ def test_parent_is_used_for_relevance_and_named_in_the_reason(fake_engine):
     assert scores.off_topic_basis == "the article and the comment it replies to"
 
 
+def test_the_thread_is_used_for_relevance_and_each_comment_embedded_once(fake_engine):
+    context = Context(
+        title="budget fuel tax",
+        thread=("the biryani there was cold and hard", "the rice at that place was cold"),
+    )
+    reply = "the biryani rice there was cold and hard for me too"
+    with_thread = fake_engine.score(reply, context)
+    alone = fake_engine.score(reply, Context(title="budget fuel tax"))
+    assert with_thread.values["OFF_TOPIC"] < alone.values["OFF_TOPIC"]
+    assert with_thread.off_topic_basis == "the article and the rest of its thread"
+    encoder = fake_engine.encoder
+    encoder.calls.clear()
+    grown = Context(title="budget fuel tax", thread=("a new comment", *context.thread))
+    fake_engine.score("another reply about cold rice", grown)
+    assert encoder.calls == [1, 1]  # the comment, then only the new thread comment
+
+
+def test_a_reply_to_a_comment_scored_here_needs_one_encoder_pass(fake_engine):
+    first = "the raids in waziristan will not stop the haqqanis"
+    fake_engine.score(first, ARTICLE)
+    encoder = fake_engine.encoder
+    encoder.calls.clear()
+    context = Context(
+        title=ARTICLE.title, body=ARTICLE.body, parent=first, thread=(first,), story_key="story-1"
+    )
+    scores = fake_engine.score("they will just cross the border", context)
+    assert encoder.calls == [1]
+    assert scores.values["OFF_TOPIC"] is not None
+
+
+def test_a_repeated_comment_does_not_vouch_for_itself(fake_engine):
+    text = "the biryani rice there was cold and hard for me too"
+    with_copy = fake_engine.score(text, Context(title="budget fuel tax", thread=(text,)))
+    alone = fake_engine.score(text, Context(title="budget fuel tax"))
+    assert with_copy.values["OFF_TOPIC"] == alone.values["OFF_TOPIC"]
+
+
 def test_thread_duplicates_raise_spam(fake_engine):
     earlier = "I think the government should focus on the economy before anything else."
     context = Context(title="Budget", thread=(earlier,))

@@ -27,6 +27,7 @@ from .types import ABUSE_ATTRIBUTES, Context, Scores
 ABUSE_DECIDING = ("TOXICITY", "SEVERE_TOXICITY", "INSULT", "THREAT", "IDENTITY_ATTACK")
 DEFAULT_ABUSIVE_THRESHOLD = 0.5
 OFF_TOPIC_THRESHOLD = 0.85  # the default policy's review threshold
+THREAD_TARGET_SIZE = 8  # thread comments (most recent first) that OFF_TOPIC compares with
 
 
 class AbuseHeads(Protocol):
@@ -193,6 +194,8 @@ class Engine:
         embeddings, heads_input = self._encode_comments(texts)
         articles = self._article_targets(contexts)
         parents = self._parent_targets(contexts)
+        threads = self._thread_targets(contexts, texts)
+        self._remember_comments(texts, embeddings)
         abuse = self.heads.predict(texts, heads_input, languages)
         results = []
         for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
@@ -203,13 +206,19 @@ class Engine:
             basis = ""
             if context is not None and context.has_relevance_context:
                 off_topic = self.relevance.probability(
-                    text, embeddings[i], article=articles[i], parent=parents[i]
+                    text,
+                    embeddings[i],
+                    article=articles[i],
+                    parent=parents[i],
+                    thread=threads[i],
                 )
                 basis = {
                     (True, True): "the article and the comment it replies to",
                     (True, False): "the article",
                     (False, True): "the comment it replies to",
                 }.get((articles[i] is not None, parents[i] is not None), "")
+                if threads[i] is not None and basis:
+                    basis = basis.replace(" and ", ", ") + " and the rest of its thread"
             values["OFF_TOPIC"] = off_topic
             article_text = f"{context.title}\n{context.body}" if context else ""
             spam, signals = spam_probability(
@@ -233,7 +242,12 @@ class Engine:
         return results
 
     def _cached_targets(
-        self, cache: _LRU, keys: list[str | None], texts_for: Callable[[int], list[str]]
+        self,
+        cache: _LRU,
+        keys: list[str | None],
+        texts_for: Callable[[int], list[str]],
+        *,
+        article: bool = False,
     ) -> list[Targets | None]:
         """Look keys up in ``cache``; embed the missing ones in one encoder call."""
         found: dict[str, Targets] = {}
@@ -253,7 +267,9 @@ class Engine:
             )
             start = 0
             for key, parts in missing.items():
-                targets = self.relevance.prepare(vectors[start : start + len(parts)], parts)
+                targets = self.relevance.prepare(
+                    vectors[start : start + len(parts)], parts, article=article
+                )
                 start += len(parts)
                 cache.put(key, targets)
                 found[key] = targets
@@ -293,7 +309,7 @@ class Engine:
                 for p in article_parts(normalise_text(context.title), context.body)
             ] or [normalise_text(context.title)]
 
-        return self._cached_targets(self._articles, keys, parts)
+        return self._cached_targets(self._articles, keys, parts, article=True)
 
     def _parent_targets(self, contexts: list[Context | None]) -> list[Targets | None]:
         parents = [
@@ -303,3 +319,41 @@ class Engine:
             hashlib.sha1(p.encode()).hexdigest() if p else None for p in parents
         ]
         return self._cached_targets(self._parents, keys, lambda i: [parents[i]])
+
+    def _remember_comments(self, texts: list[str], embeddings: np.ndarray) -> None:
+        """Keep each scored comment in the parent cache: a later reply to it, or a comment in
+        its thread, then needs no encoder pass for it (in this process)."""
+        for text, vector in zip(texts, embeddings, strict=True):
+            key = hashlib.sha1(text.encode()).hexdigest()
+            if self._parents.get(key) is None:
+                self._parents.put(key, self.relevance.prepare(vector[None, :], [text]))
+
+    def _thread_targets(
+        self, contexts: list[Context | None], texts: list[str]
+    ) -> list[Targets | None]:
+        """The thread (other comments on the story) of each comment that has an article or a
+        parent, as one target. Each thread comment is embedded once and kept in the parent cache
+        (threads grow, so a thread as a whole would seldom repeat); copies of the comment itself
+        are left out, so a repeated comment cannot vouch for itself."""
+        per_item: list[list[str]] = []
+        for context, text in zip(contexts, texts, strict=True):
+            if context is None or not context.has_relevance_context:
+                per_item.append([])
+                continue
+            thread = [normalise_text(t) for t in context.thread[:THREAD_TARGET_SIZE]]
+            per_item.append([t for t in thread if t and t != text])
+        flat = [t for thread in per_item for t in thread]
+        if not flat:
+            return [None] * len(contexts)
+        keys: list[str | None] = [hashlib.sha1(t.encode()).hexdigest() for t in flat]
+        singles = self._cached_targets(self._parents, keys, lambda i: [flat[i]])
+        out: list[Targets | None] = []
+        start = 0
+        for thread in per_item:
+            if not thread:
+                out.append(None)
+                continue
+            parts = singles[start : start + len(thread)]
+            start += len(thread)
+            out.append(self.relevance.combine([t for t in parts if t is not None]))
+        return out
