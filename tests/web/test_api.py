@@ -179,7 +179,38 @@ def test_body_is_measured_itself_not_only_its_content_length_header(story):
     assert guard(request).status_code == 413
     assert reached == []
     small = RequestFactory().post(comments_url(story), b"{}", content_type="application/json")
-    assert guard(small).status_code == 422  # through to the API: the fields are missing
+    assert guard(small).status_code == 200  # passed on down the stack
+    assert reached == [small]
+
+
+class RecordingMiddleware:
+    """A middleware added at the bottom of the stack, as a later change might add one."""
+
+    seen: list[str] = []
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        RecordingMiddleware.seen.append(request.path)
+        response = self.get_response(request)
+        response["X-Recorded"] = "yes"
+        return response
+
+
+@pytest.mark.parametrize("method", ["get_thread", "counts", "post"])
+def test_api_requests_go_through_the_whole_middleware_stack(client, story, settings, method):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.RecordingMiddleware"]
+    RecordingMiddleware.seen = []
+    if method == "get_thread":
+        response = client.get(comments_url(story))
+    elif method == "counts":
+        response = post_json(client, "/api/v1/counts", {"urls": [story.url]})
+    else:
+        response = new_comment(client, story)
+    assert response.status_code in (200, 201)
+    assert response["X-Recorded"] == "yes"
+    assert RecordingMiddleware.seen == [response.wsgi_request.path]
 
 
 def test_unknown_story_or_parent_is_404_and_foreign_parent_400(client, story, other_story):
