@@ -412,3 +412,44 @@ def test_answers_are_built_through_their_declared_schemas(story, monkeypatch):
     monkeypatch.setattr(api, "story_dict", lambda _story: broken)
     with pytest.raises(pydantic.ValidationError):
         api.get_story(RequestFactory().get("/"), story.pk)
+
+
+# --- Writes are seen by the next read (no per-process copy to go stale) -----------------------
+
+def test_story_changes_through_the_actions_are_seen_by_the_next_post_and_read(client, story):
+    from datetime import timedelta
+
+    from parley import actions
+    from tests.moderation.conftest import make_user
+
+    moderator = make_user("mod", site=story.site)
+    admin = make_user("boss", site=story.site, role="admin")
+    assert new_comment(client, story).status_code == 201  # posting has read the story once
+
+    actions.update_story_settings(story=story, acting_user=moderator, premoderate=True)
+    assert new_comment(client, story).json()["status"] == "pending"
+    actions.update_story_settings(story=story, acting_user=moderator, close_now=True)
+    assert new_comment(client, story).status_code == 403
+    assert client.get(f"/api/v1/stories/{story.pk}").json()["comments_closed"] is True
+
+    actions.update_story_settings(story=story, acting_user=moderator, reopen=True,
+                                  premoderate=False)
+    actions.update_site_rules(site=story.site, acting_user=admin,
+                              changes={"close_after_days": 1})
+    Story.objects.filter(pk=story.pk).update(  # as old as a bulk import might make it
+        published_at=story.created_at - timedelta(days=3))
+    assert new_comment(client, story).status_code == 403
+    assert client.get(f"/api/v1/stories/{story.pk}").json()["comments_closed"] is True
+
+
+def test_an_article_edit_by_queryset_update_is_seen_by_the_next_post(client, story, monkeypatch):
+    from parley.actions import comments as posting
+
+    assert new_comment(client, story).status_code == 201
+    seen = []
+    real = posting.moderate
+    monkeypatch.setattr(posting, "moderate",
+                        lambda **kw: seen.append(kw["story"].title) or real(**kw))
+    Story.objects.filter(pk=story.pk).update(title="Raids called off")
+    assert new_comment(client, story).status_code == 201
+    assert seen == ["Raids called off"]

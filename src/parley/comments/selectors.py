@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
@@ -60,49 +59,6 @@ def get_story(story_id: int) -> Story:
         return Story.objects.select_related("site").get(pk=story_id)
     except (Story.DoesNotExist, ValueError, TypeError):
         raise NotFound("No story with this id.") from None
-
-
-# story id -> ((story updated_at, site config_version), story with its site)
-_posting_stories: dict[int, tuple[tuple, Story]] = {}
-POSTING_STORIES_KEPT = 2048
-
-
-def story_for_posting(story_id: int) -> Story:
-    """Return the story with its site for a new comment, or raise NotFound.
-
-    Why: posting needs the article (for the engine's context) and the site (for its rules) on
-    every comment, and the ORM load of those two wide rows costs more CPU than writing the
-    comment. Each process keeps the last copy it loaded and checks it with one raw indexed
-    SELECT of the two versions, the article's ``updated_at`` (set by every ``Story.save``) and
-    the site's ``config_version`` (bumped by every ``Site.save``), which also reads the flags
-    that decide a post (closed, closing time, pre-moderated) fresh, however they were changed.
-    Counters are not read from the copy. Returns a copy, so a caller may change it freely.
-    """
-    story_id, row = _story_row(
-        "SELECT st.updated_at, si.config_version, st.is_closed, st.closes_at, "  # noqa: S608
-        f"st.premoderate FROM {Story._meta.db_table} st "
-        f"JOIN {Site._meta.db_table} si ON si.id = st.site_id WHERE st.id = %s",
-        story_id,
-    )
-    versions, (is_closed, closes_at, premoderate) = tuple(row[:2]), row[2:]
-    kept = _posting_stories.get(story_id)
-    if kept is None or kept[0] != versions:
-        if len(_posting_stories) >= POSTING_STORIES_KEPT:
-            _posting_stories.clear()  # rare; simpler and thread-safe, unlike evicting one
-        kept = _posting_stories[story_id] = (versions, get_story(story_id))
-    story = copy.copy(kept[1])
-    story.is_closed, story.premoderate = bool(is_closed), bool(premoderate)
-    story.closes_at = _aware(closes_at)
-    return story
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """A datetime column read by raw SQL: SQLite gives naive UTC text, PostgreSQL a datetime."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
 
 
 def story_cache_version(story_id: int) -> int:

@@ -251,7 +251,7 @@ def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None
                        413: ErrorOut, 422: ErrorOut, 429: ErrorOut})
 def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
     """Post a comment or a reply; 201 means it is stored, whatever its status."""
-    story = selectors.story_for_posting(story_id)
+    story = selectors.get_story(story_id)
     parent = None
     if payload.parent_id is not None:
         try:
