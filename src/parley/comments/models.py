@@ -144,8 +144,7 @@ class Story(models.Model):
     def save(self, *args, **kwargs) -> None:
         """Save the article, marking it edited (``updated_at``), without its counters.
 
-        ``updated_at`` is the article's version: the cached reader page and the engine's article
-        embedding key on it.
+        ``updated_at`` is the article's version: the cached reader page keys on it.
         """
         self.updated_at = timezone.now()
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
