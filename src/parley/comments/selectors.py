@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -59,6 +60,22 @@ def get_story(story_id: int) -> Story:
         return Story.objects.select_related("site").get(pk=story_id)
     except (Story.DoesNotExist, ValueError, TypeError):
         raise NotFound("No story with this id.") from None
+
+
+def closed_now(story: Story) -> bool:
+    """Return ``story.comments_closed()`` with the story's closing fields read fresh.
+
+    Posting asks again after scoring, holding the story row's write lock, because a moderator
+    may have closed the story meanwhile; the rule itself is only ``Story.comments_closed``.
+    """
+    fresh = copy.copy(story)
+    fields = ("is_closed", "closes_at", "published_at", "created_at")
+    values = Story.objects.filter(pk=story.pk).values_list(*fields).first()
+    if values is None:
+        return True  # deleted meanwhile: nothing to comment on
+    for name, value in zip(fields, values, strict=True):
+        setattr(fresh, name, value)
+    return fresh.comments_closed()
 
 
 def story_cache_version(story_id: int) -> int:
