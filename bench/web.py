@@ -1,12 +1,14 @@
-"""Web benchmark: gunicorn (4 workers) on SQLite, driven by wrk on 127.0.0.1. Prints numbers.
+"""Web benchmark: gunicorn (4 workers) on SQLite or PostgreSQL, driven by wrk on 127.0.0.1.
 
     .venv/bin/python bench/web.py [--duration 10] [--connections 32] [--keep]
+        [--database-url postgres://postgres@127.0.0.1:5432/parley_bench]
 
-Seeds a fresh SQLite database (10 stories x 100 comments, 20% replies), starts gunicorn with
-rate limits and the engine off, and runs wrk for each case: the API thread of a 100-comment
-story (limit=100), the reader page when its route exists, POST /api/v1/counts for 10 URLs, and
-POST a new comment. Targets on a 2-core machine: thread >= 2,000 req/s with p99 <= 20 ms,
-counts >= 5,000 req/s, posting >= 1,500 req/s. wrk and the server share the cores.
+Seeds a fresh SQLite database, or empties and seeds the PostgreSQL database given (10 stories
+x 100 comments, 20% replies), starts gunicorn with rate limits and the engine off, and runs
+wrk for each case: the API thread of a 100-comment story (limit=100), the reader page when
+its route exists, POST /api/v1/counts for 10 URLs, and POST a new comment. Prints numbers.
+Targets on a 2-core machine: thread >= 2,000 req/s with p99 <= 20 ms, counts >= 5,000 req/s,
+posting >= 1,500 req/s. wrk and the server share the cores.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--database-url", default="",
+                        help="benchmark on this (PostgreSQL) database, emptied first; "
+                             "default: a fresh SQLite file")
 
 
 def start_gunicorn(app: str, *, workers: int, env: dict, log: Any = subprocess.DEVNULL,
@@ -87,10 +92,12 @@ def stop_server(server: subprocess.Popen, timeout: float = 20) -> None:
         server.wait(timeout=timeout)
 
 
-def parley_env(workdir: Path, *, engine: str = "off") -> dict:
-    """The environment Parley is benchmarked in: SQLite under ``workdir``, no Redis, rate
-    limits off, the engine ``engine`` ("off" or "on")."""
+def parley_env(workdir: Path, *, engine: str = "off", database_url: str = "") -> dict:
+    """The environment Parley is benchmarked in: SQLite under ``workdir`` (or ``database_url``),
+    no Redis, rate limits off, the engine ``engine`` ("off" or "on")."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.update(PARLEY_DATA_DIR=str(workdir), PARLEY_RATELIMIT_ENABLED="0", PARLEY_ENGINE=engine,
                PARLEY_DEBUG="0", DJANGO_SETTINGS_MODULE="parley.settings",
                PARLEY_LOG_LEVEL="ERROR")
@@ -98,8 +105,10 @@ def parley_env(workdir: Path, *, engine: str = "off") -> dict:
 
 
 def seed_database(env: dict) -> None:
-    """Migrate a fresh SQLite database and seed it (bench/seed_web.py: 10 stories x 100 each)."""
+    """Migrate the database, empty it (a PostgreSQL one may hold an earlier run) and seed it
+    (bench/seed_web.py: 10 stories x 100 each)."""
     subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([str(BIN / "parley"), "flush", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], env=env, check=True)
 
 
@@ -158,8 +167,8 @@ def main() -> int:
         return 2
 
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
-    env = parley_env(workdir, engine="off")
-    print(f"database: {workdir / 'parley.sqlite3'}", flush=True)
+    env = parley_env(workdir, engine="off", database_url=args.database_url)
+    print(f"database: {args.database_url or workdir / 'parley.sqlite3'}", flush=True)
     seed_database(env)
 
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
@@ -189,7 +198,8 @@ def main() -> int:
                        "author_name": "Bench Reader", "author_email": "bench@example.com"}))
 
         print(f"\nwrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s, "
-              f"gunicorn {args.workers} workers, SQLite WAL, {os.cpu_count()} CPUs\n")
+              f"gunicorn {args.workers} workers, "
+              f"{'PostgreSQL' if args.database_url else 'SQLite WAL'}, {os.cpu_count()} CPUs\n")
         print(f"{'case':30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
         for name, url, body in cases:
             if args.only and args.only not in name:

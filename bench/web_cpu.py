@@ -1,16 +1,19 @@
 """CPU cost per request of the web cases, measured in process (no network, no wrk).
 
     .venv/bin/python bench/web_cpu.py [--requests 2000]
+        [--database-url postgres://postgres@127.0.0.1:5432/parley_bench] [--app module:name]
 
 A shared machine makes wrk's req/s noisy; CPU time per request (time.process_time) is much
 less sensitive to other load and bounds what one core can serve: 1000 / ms-per-request.
 Seeds the same database as bench/web.py (10 stories x 100 comments, 20% replies) and calls
-the WSGI application that gunicorn serves (parley.wsgi) directly.
+the WSGI application that gunicorn serves (parley.wsgi) directly. With ``--database-url``
+the (PostgreSQL) database given is migrated, emptied and seeded instead of a fresh SQLite file.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import os
@@ -48,17 +51,26 @@ def main() -> int:
     parser.add_argument("--profile", default="",
                         help="profile the cases whose name contains this (cProfile; "
                              "PROFILE_SORT=cumulative, PROFILE_TOP=N)")
+    parser.add_argument("--database-url", default="",
+                        help="benchmark on this (PostgreSQL) database, emptied first; "
+                             "default: a fresh SQLite file")
+    parser.add_argument("--app", default="parley.wsgi:application",
+                        help="the WSGI application to call (module:name)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-cpu-"))
     for name in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(name, None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     os.environ.update(PARLEY_DATA_DIR=str(workdir), PARLEY_RATELIMIT_ENABLED="0",
                       PARLEY_ENGINE="off", DJANGO_SETTINGS_MODULE="parley.settings",
                       PARLEY_LOG_LEVEL="ERROR")
     try:
         subprocess.run([str(BIN / "parley"), "migrate", "--noinput", "-v0"], check=True)
+        subprocess.run([str(BIN / "parley"), "flush", "--noinput", "-v0"], check=True)
         subprocess.run([str(BIN / "python"), str(HERE / "seed_web.py")], check=True)
-        from parley.wsgi import application as app  # what gunicorn serves
+        module, _, name = args.app.partition(":")
+        app = getattr(importlib.import_module(module), name)  # by default what gunicorn serves
 
         def call(method: str, path: str, body: bytes = b"", query: str = "") -> str:
             environ = {

@@ -18,10 +18,7 @@ def _clear_cache():
     """Each test starts with an empty cache (thread pages, counts, rate-limit counters)."""
     from django.core.cache import cache
 
-    from parley.comments import selectors
-
     cache.clear()
-    selectors._posting_stories.clear()  # ids repeat across tests on SQLite
     yield
     cache.clear()
 

@@ -1,4 +1,4 @@
-"""One body-size rule: the JSON API, the Perspective endpoint and the counts fast path agree."""
+"""One body-size rule: the JSON API and the Perspective endpoint agree."""
 
 from __future__ import annotations
 

@@ -113,6 +113,33 @@ def test_story_closed_while_scoring_is_caught_under_the_write_lock(story, monkey
     assert Comment.objects.count() == 0
 
 
+def test_site_rule_closing_the_story_while_scoring_is_caught_under_the_write_lock(
+        story, monkeypatch):
+    """The re-check under the lock is Story.comments_closed itself, the site's rule included."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import parley.actions.comments
+
+    story.site.moderation_settings = {"close_after_days": 2}
+    story.site.save()
+    story.refresh_from_db()
+    real = parley.actions.comments.moderate
+
+    def moderate_then_backdate(**kwargs):
+        Story.objects.filter(pk=story.pk).update(
+            published_at=timezone.now() - timedelta(days=3))
+        return real(**kwargs)
+
+    monkeypatch.setattr(parley.actions.comments, "moderate", moderate_then_backdate)
+    with pytest.raises(CommentsClosed):
+        post(story)
+    assert Comment.objects.count() == 0
+    story.refresh_from_db()
+    assert (story.published_count, story.cache_version) == (0, 0)
+
+
 def test_comment_record_and_counts_are_written_together(story):
     comment = post(story)
     record = ModerationRecord.objects.get(comment=comment)

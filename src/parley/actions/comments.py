@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from parley.actions.effects import after_commit, comment_events
 from parley.comments.client_address import hash_client_address
 from parley.comments.errors import CommentsClosed
 from parley.comments.models import Comment, CommentStatus, Story
 from parley.comments.rate_limits import check_posting_rate
+from parley.comments.selectors import closed_now
 from parley.comments.services import (
     check_new_comment,
     clean_author_name,
@@ -83,13 +83,14 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
                    lock: PostingLock) -> Comment:
     """Write the comment, its moderation record, the story's counters and the webhook
     deliveries in one transaction."""
-    # First statement: count the comment on the story only if it is still open (a moderator
-    # may have closed it while we were scoring). It takes the story row's write lock, so counts
-    # stay right under concurrency. A held or rejected comment changes nothing but still checks.
+    # First statement: count the comment on the story. It takes the story row's write lock, so
+    # counts stay right under concurrency and the story cannot close until this commits; then
+    # ask again whether it is open (a moderator may have closed it while we were scoring). A
+    # held or rejected comment changes no counter but takes the lock and checks all the same.
     published = outcome.status == CommentStatus.PUBLISHED
     if not update_story_counters(story_id=story.pk, published_delta=int(published),
-                                 bump_cache=published, only_if_open_at=timezone.now()):
-        raise CommentsClosed()
+                                 bump_cache=published) or closed_now(story):
+        raise CommentsClosed()  # rolls the counter change back
     comment = insert_comment(
         story=story, parent=parent, text=text, author_name=author_name,
         author_email=author_email, author_user=author_user, address_hash=address_hash,

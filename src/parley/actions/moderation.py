@@ -79,39 +79,35 @@ def _clean_reason(reason: str) -> str:
 
 def approve(comment: Comment, *, acting_user: Any, note: str = "") -> Comment:
     """Publish the comment inside the caller's transaction (shared by approve, feature, bulk)."""
+    return _decide(comment, acting_user=acting_user, status=CommentStatus.PUBLISHED,
+                   label=DecisionLabel.APPROVED, action=AuditAction.APPROVE, public_reasons=[],
+                   note=note)
+
+
+def _reject(comment: Comment, *, acting_user: Any, reason: str, note: str = "") -> Comment:
+    """Reject the comment inside the caller's transaction (shared by reject, ban, bulk)."""
+    return _decide(comment, acting_user=acting_user, status=CommentStatus.REJECTED,
+                   label=DecisionLabel.REJECTED, action=AuditAction.REJECT,
+                   public_reasons=[str(PUBLIC_REJECTION[RejectReason(reason)])],
+                   reason=reason, note=note, unfeature=True)
+
+
+def _decide(comment: Comment, *, acting_user: Any, status: str, label: str, action: str,
+            public_reasons: list[str], reason: str = "", note: str = "",
+            unfeature: bool = False) -> Comment:
+    """A moderator's decision: set the status, store the labelled decision, resolve the
+    comment's reports, send its events after commit and write the audit entry."""
     check(acting_user, comment)
     comment, record = lock_comment(comment)
     before = comment_state(comment, record)
-    changed = comment.status != CommentStatus.PUBLISHED
+    changed = comment.status != status
     if changed:
-        set_status(comment, CommentStatus.PUBLISHED)
-    comment.public_reasons = []
+        set_status(comment, status)
+    if unfeature:
+        comment.is_featured = False
+    comment.public_reasons = public_reasons
     record.hidden_by_reports = False
-    decision = record_decision(comment=comment, record=record, label=DecisionLabel.APPROVED,
-                               acting_user=acting_user, note=note)
-    resolved = resolve_reports(comment)
-    save_comment(comment, record)
-    if changed:
-        comment_events(comment, created=False)
-    after = {**comment_state(comment, record), "decision_id": decision.pk,
-             "resolved_reports": resolved}
-    write_audit(action=AuditAction.APPROVE, acting_user=acting_user, comment=comment,
-                site=comment.story.site, before=before, after=after, note=note)
-    return comment
-
-
-def _reject(comment: Comment, *, acting_user: Any, reason: str, note: str = "",
-            action: str = AuditAction.REJECT) -> Comment:
-    check(acting_user, comment)
-    comment, record = lock_comment(comment)
-    before = comment_state(comment, record)
-    changed = comment.status != CommentStatus.REJECTED
-    if changed:
-        set_status(comment, CommentStatus.REJECTED)
-    comment.is_featured = False
-    comment.public_reasons = [str(PUBLIC_REJECTION[RejectReason(reason)])]
-    record.hidden_by_reports = False
-    decision = record_decision(comment=comment, record=record, label=DecisionLabel.REJECTED,
+    decision = record_decision(comment=comment, record=record, label=label,
                                acting_user=acting_user, reason=reason, note=note)
     resolved = resolve_reports(comment)
     save_comment(comment, record)

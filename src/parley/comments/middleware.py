@@ -1,23 +1,17 @@
-"""The JSON API's own short path: body size before parsing, CORS, and direct dispatch.
+"""The JSON API's guard: body size before parsing, and CORS for sites' allowed origins.
 
 Only paths under /api/v1/ are touched. CORS answers only origins listed in a site's
 ``allowed_origins`` (never a wildcard) and never allows credentials: the API uses no cookies.
-
-API requests are dispatched straight to their Ninja view from here, skipping the middleware
-below this one (static files, sessions, locale, CSRF, auth, messages, clickjacking): the API
-reads no cookie, session or user, is csrf-exempt by design (see parley.web.api) and
-returns JSON, so that work would be spent on every request for nothing. SecurityMiddleware,
-above this one, still applies.
+Every API request then goes on through the rest of the middleware stack to its view, as any
+other request does.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
 
 from parley.comments.errors import PayloadTooLarge
 from parley.comments.request_limits import read_body
@@ -26,11 +20,6 @@ from parley.comments.selectors import origin_allowed
 API_PREFIX = "/api/v1/"
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Content-Type"
-
-
-# The API's routes are fixed at start-up, so a path resolves the same way every time; Django's
-# resolver walks every pattern on each call, which costs more than some whole API answers.
-_resolve = functools.lru_cache(maxsize=4096)(resolve)
 
 
 def _too_large(error: PayloadTooLarge) -> HttpResponse:
@@ -51,18 +40,10 @@ class ApiGuardMiddleware:
         if request.method == "OPTIONS" and origin and \
                 "Access-Control-Request-Method" in request.headers:
             return self._preflight(origin)
-        response = self._check_size(request) or self._dispatch(request)
+        response = self._check_size(request) or self.get_response(request)
         if origin and origin_allowed(origin):
             allow_origin(response, origin)
         return response
-
-    def _dispatch(self, request: HttpRequest) -> HttpResponse:
-        try:
-            match = _resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
-        request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
 
     def _check_size(self, request: HttpRequest) -> HttpResponse | None:
         try:

@@ -34,8 +34,7 @@ class Site(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped (with F(), never written back by save()) whenever the site is saved or one of its
     # author restrictions or webhook endpoints changes, so every process can key what it keeps
-    # of the site in memory on this number. See parley.moderation.site_config and
-    # parley.comments.selectors.story_for_posting.
+    # of the site in its cache on this number. See parley.moderation.site_config.
     config_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -145,8 +144,7 @@ class Story(models.Model):
     def save(self, *args, **kwargs) -> None:
         """Save the article, marking it edited (``updated_at``), without its counters.
 
-        ``updated_at`` is the article's version: cached pages, the engine's article embedding
-        and posting's in-process copy of the story (``selectors.story_for_posting``) key on it.
+        ``updated_at`` is the article's version: the cached reader page keys on it.
         """
         self.updated_at = timezone.now()
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:

@@ -1,7 +1,7 @@
 """The one request-body size rule (PARLEY_MAX_BODY_BYTES), checked before anything parses.
 
-The JSON API's guard, the Perspective-compatible endpoint and the counts fast path all ask here,
-so they refuse the same bodies; each answers 413 in its own format.
+The JSON API's guard and the Perspective-compatible endpoint both ask here, so they refuse the
+same bodies; each answers 413 in its own format.
 """
 
 from __future__ import annotations

@@ -62,38 +62,21 @@ def get_story(story_id: int) -> Story:
         raise NotFound("No story with this id.") from None
 
 
-# story id -> ((story updated_at, site config_version), story with its site)
-_posting_stories: dict[int, tuple[tuple, Story]] = {}
-POSTING_STORIES_KEPT = 2048
+def closed_now(story: Story) -> bool:
+    """Return ``story.comments_closed()`` with the story's closing fields read fresh.
 
-
-def story_for_posting(story_id: int) -> Story:
-    """Return the story with its site for a new comment, or raise NotFound.
-
-    Why: posting needs the article (for the engine's context) and the site (for its rules) on
-    every comment, and the ORM load of those two wide rows costs more CPU than writing the
-    comment. Each process keeps the last copy it loaded and checks it with one raw indexed
-    SELECT of the two versions, the article's ``updated_at`` (set by every ``Story.save``) and
-    the site's ``config_version`` (bumped by every ``Site.save``), which also reads the flags
-    that decide a post (closed, closing time, pre-moderated) fresh, however they were changed.
-    Counters are not read from the copy. Returns a copy, so a caller may change it freely.
+    Posting asks again after scoring, holding the story row's write lock, because a moderator
+    may have closed the story meanwhile; the rule itself is only ``Story.comments_closed``.
+    One raw indexed SELECT: it runs while posters wait for the write lock.
     """
-    story_id, row = _story_row(
-        "SELECT st.updated_at, si.config_version, st.is_closed, st.closes_at, "  # noqa: S608
-        f"st.premoderate FROM {Story._meta.db_table} st "
-        f"JOIN {Site._meta.db_table} si ON si.id = st.site_id WHERE st.id = %s",
-        story_id,
-    )
-    versions, (is_closed, closes_at, premoderate) = tuple(row[:2]), row[2:]
-    kept = _posting_stories.get(story_id)
-    if kept is None or kept[0] != versions:
-        if len(_posting_stories) >= POSTING_STORIES_KEPT:
-            _posting_stories.clear()  # rare; simpler and thread-safe, unlike evicting one
-        kept = _posting_stories[story_id] = (versions, get_story(story_id))
-    story = copy.copy(kept[1])
-    story.is_closed, story.premoderate = bool(is_closed), bool(premoderate)
-    story.closes_at = _aware(closes_at)
-    return story
+    _, (is_closed, closes_at, published_at, created_at) = _story_row(
+        "SELECT is_closed, closes_at, published_at, created_at "  # noqa: S608
+        f"FROM {Story._meta.db_table} WHERE id = %s", story.pk)
+    fresh = copy.copy(story)
+    fresh.is_closed = bool(is_closed)
+    fresh.closes_at, fresh.published_at, fresh.created_at = (
+        _aware(closes_at), _aware(published_at), _aware(created_at))
+    return fresh.comments_closed()
 
 
 def _aware(value: datetime | str | None) -> datetime | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -109,25 +108,21 @@ _COUNTERS_SQL = (
     "published_count = CASE WHEN published_count + %s < 0 THEN 0 ELSE published_count + %s END, "
     "cache_version = cache_version + %s WHERE id = %s"
 )
-_IF_OPEN_SQL = " AND NOT is_closed AND (closes_at IS NULL OR closes_at > %s)"
 
 
-def update_story_counters(*, story_id: int, published_delta: int = 0, bump_cache: bool = True,
-                          only_if_open_at: datetime | None = None) -> bool:
-    """Move the story's published count and bump its cache version; return False when no row
-    changed (no such story, or, with ``only_if_open_at``, the story has closed by then).
+def update_story_counters(*, story_id: int, published_delta: int = 0,
+                          bump_cache: bool = True) -> bool:
+    """Move the story's published count and bump its cache version; return False when there is
+    no such story.
 
     The one writer of both counters: posting, status changes, featuring, closing and article
     edits all come here. It is a single UPDATE with F-style arithmetic, so concurrent changes
     never lose one, and it takes the story row's write lock until the caller's transaction ends.
     ``bump_cache`` makes cached thread pages stale (keys carry ``cache_version``).
     """
-    sql, params = _COUNTERS_SQL, [published_delta, published_delta, int(bump_cache), story_id]
-    if only_if_open_at is not None:
-        sql += _IF_OPEN_SQL
-        params.append(connection.ops.adapt_datetimefield_value(only_if_open_at))
+    params = [published_delta, published_delta, int(bump_cache), story_id]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_COUNTERS_SQL, params)
         return cursor.rowcount > 0
 
 

@@ -106,7 +106,8 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         body=story.body,
         parent=parent.text if parent is not None else "",
         thread=thread,
-        story_key=f"story:{story.pk}:{story.updated_at.timestamp():.0f}",
+        # No story_key: the engine then keys its copy of the article's embedding on a digest
+        # of the title and body, so an edit made any way (even a QuerySet.update()) is seen.
     )
     scores = engine_gateway.call_engine(lambda engine: engine.score(text, context),
                                         load=api.get_engine)

@@ -28,7 +28,6 @@ from parley import actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
-from parley.comments.counts_lane import counts_body
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
 from parley.comments.models import Comment, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
@@ -252,7 +251,7 @@ def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None
                        413: ErrorOut, 422: ErrorOut, 429: ErrorOut})
 def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
     """Post a comment or a reply; 201 means it is stored, whatever its status."""
-    story = selectors.story_for_posting(story_id)
+    story = selectors.get_story(story_id)
     parent = None
     if payload.parent_id is not None:
         try:
@@ -272,7 +271,7 @@ def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
 @router.post("/counts", response={200: CountsOut, 422: ErrorOut})
 def counts(request: HttpRequest, payload: CountsIn):
     """Published comment counts for up to 100 story URLs (0 for unknown ones)."""
-    return HttpResponse(counts_body(payload.urls), content_type="application/json; charset=utf-8")
+    return schema_response(CountsOut, {"counts": selectors.published_counts(payload.urls)})
 
 
 @router.post("/comments/{comment_id}/reports",
