@@ -152,13 +152,14 @@ def test_encode_outputs_first_is_the_frozen_embedding(enc: Encoder) -> None:
         np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-4)
 
 
-def test_abuse_branch_output_batches_like_one_by_one(enc: Encoder) -> None:
-    if "abuse_embedding" not in enc.outputs:
-        pytest.skip("this encoder.onnx has no abuse branch")
+def test_abuse_embedding_batches_like_one_by_one(enc: Encoder) -> None:
+    """The shipped student has two outputs; the fine-tuned abuse embedding is not the
+    distilled sentence vector, and batching does not change either."""
+    assert enc.outputs == ("embedding", "abuse_embedding")
     texts = ["idiot", "Someone should put a bullet in that journalist's head.", "شکریہ"]
     j = enc.outputs.index("abuse_embedding")
     batched = enc.encode_outputs(texts, batch_size=3)[j]
     for i, text in enumerate(texts):
         assert cos(batched[i], enc.encode_outputs([text])[j][0]) > 0.9999
-    # the branch is fine-tuned: it is not the frozen vector
+    # fine-tuned for abuse: it is not the distilled sentence vector
     assert cos(batched[0], enc.encode(texts[:1])[0]) < 0.99

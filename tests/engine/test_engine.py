@@ -209,6 +209,16 @@ def test_seed_article_comments_are_published(real_engine):
         assert scores.off_topic is False
 
 
+def test_a_reader_naming_the_groups_and_places_of_the_story_is_published(real_engine):
+    """Issue 9: the first model held this clean comment (TOXICITY 0.63, IDENTITY_ATTACK 0.44)
+    for naming the Haqqani network and North Waziristan."""
+    text = ("If the US and Pakistan really share intelligence before the raids, the Haqqani "
+            "network will be much harder to shelter in North Waziristan.")
+    scores = real_engine.score(text, SEED_CONTEXT)
+    assert not scores.abusive, scores.values
+    assert decide(scores, Policy()).status == "publish", scores.values
+
+
 def test_real_engine_flags_an_insult_and_a_spam_ad(real_engine):
     insult = real_engine.score("You are a pathetic idiot and everyone here despises you.", None)
     assert insult.abusive and decide(insult).status in ("review", "reject")

@@ -1,4 +1,5 @@
-"""Sentence encoder for the moderation engine: multilingual-e5-small, int8, on ONNX Runtime.
+"""Sentence encoder for the moderation engine: a fine-tuned 6-layer multilingual-e5-small student,
+int8, on ONNX Runtime (model/ENCODER.md says how it was made).
 
 Why a wrapper: the graph (built by training/build_encoder.py) already mean-pools and L2-normalises,
 but callers must not have to know e5's `query: ` prefix, its special tokens, padding, or how to
@@ -98,9 +99,9 @@ class E5Tokenizer:
 class Encoder:
     """Thread-safe text encoder; create once with `Encoder.load()` and share it.
 
-    The graph's first output, ``embedding``, is the frozen e5 sentence vector (relevance uses
-    it). A graph built with a fine-tuned abuse branch has a second output, ``abuse_embedding``,
-    computed in the same pass; :meth:`encode_outputs` returns both."""
+    The graph's first output, ``embedding``, is a sentence vector distilled from the frozen e5
+    (relevance uses it); the second, ``abuse_embedding``, was fine-tuned on the abuse attributes
+    and feeds the heads. One pass computes both; :meth:`encode_outputs` returns both."""
 
     def __init__(self, session: ort.InferenceSession, tokenizer: E5Tokenizer, version: str):
         self._session = session
@@ -147,7 +148,7 @@ class Encoder:
         self, texts: Sequence[str], *, max_tokens: int = 128, batch_size: int = 32
     ) -> list[np.ndarray]:
         """Every output of the graph for texts, in :attr:`outputs` order, each (n, 384) float32
-        (one pass: the abuse embedding costs only the branch's few extra layers)."""
+        (one pass computes them all)."""
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of strings, not a string")
         if max_tokens < 2:
