@@ -210,9 +210,40 @@ def measure(heads, sets: dict[str, list[Example]], embed, *, split: str = "dev")
     return report
 
 
+def rebuild_encoder(model_dir: Path) -> int:
+    """The whole encoder chain (``parley train --encoder``), about 30-40 minutes on 2 idle
+    cores: the frozen 12-layer teacher (once), the student's data, its fine-tuning (resumable),
+    the int8 export, and the OFF_TOPIC refit that a new encoder needs."""
+    import subprocess
+
+    from training import build_encoder, student
+
+    root = Path(__file__).resolve().parent.parent
+    steps = []
+    if not (student.TEACHER_DIR / "encoder.onnx").exists():
+        steps.append(lambda: build_encoder.main(["--out", str(student.TEACHER_DIR)]))
+    steps += [
+        lambda: student.main(["prepare"]),
+        lambda: student.main(["train"]),
+        lambda: build_encoder.main(["--student", str(student.CACHE_DIR / "student.pt"),
+                                    "--out", str(model_dir)]),
+        lambda: subprocess.call([sys.executable, str(root / "bench" / "relevance.py"), "fit"]),
+    ]
+    for step in steps:
+        code = step()
+        if code:
+            return code
+    return 0
+
+
 def train(argv: Sequence[str]) -> int:
-    """Rebuild heads.npz / heads.json from the permissive sets (about 5-15 minutes)."""
+    """Rebuild heads.npz / heads.json from the permissive sets (about 10-15 minutes), and with
+    ``--encoder`` the fine-tuned encoder first."""
     parser = _parser("parley train")
+    parser.add_argument("--encoder", action="store_true",
+                        help="first rebuild encoder.onnx: teacher, student fine-tuning, int8 "
+                             "export and the OFF_TOPIC refit (needs the `train` extra; about "
+                             "30-40 minutes on 2 idle cores)")
     parser.add_argument("--C", type=float, default=4.0, help="inverse L2 strength of the heads")
     parser.add_argument("--embedding-scale", type=float, default=2.0,
                         help="weight of the encoder block against the lexical block")
@@ -232,6 +263,10 @@ def train(argv: Sequence[str]) -> int:
     except FileNotFoundError as error:
         print(f"parley train: {error}", file=sys.stderr)
         return 2
+    if args.encoder:
+        code = rebuild_encoder(args.model_dir)
+        if code:
+            return code
     held_out = {name: sets.pop(name) for name in args.leave_out}
     if held_out and args.model_dir.resolve() == MODEL_DIR.resolve():
         print("parley train: --leave-out needs --model-dir DIR, a copy of the model folder "
