@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/engine.py            # both modes, each in its own process
     .venv/bin/python bench/engine.py --mode single|batch
+    .venv/bin/python bench/engine.py --model-dir DIR   # another model folder (e.g. the first
+                                                       # model's files, to compare in one run)
 
 single: Engine.load(threads=1), then every comment scored alone with ALL attributes (abuse
 heads, OFF_TOPIC against a cached article, SPAM against a 20-comment thread): p50/p95 ms.
@@ -62,12 +64,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_single() -> dict[str, float]:
+def run_single(model_dir: str | None = None) -> dict[str, float]:
     t0 = time.perf_counter()
     from parley.engine import Context, Engine
 
     t1 = time.perf_counter()
-    engine = Engine.load(threads=1)
+    engine = Engine.load(model_dir, threads=1)
     t2 = time.perf_counter()
     texts = comments()
     thread = tuple(texts[:20])
@@ -89,14 +91,15 @@ def run_single() -> dict[str, float]:
     }
 
 
-def run_batch(batch_size: int = 32, workers: int = 2) -> dict[str, float]:
+def run_batch(model_dir: str | None = None, batch_size: int = 32,
+              workers: int = 2) -> dict[str, float]:
     """Batches of 32 on two threads sharing one engine (one ONNX thread each): on this machine
     that beat one call with two ONNX threads, which spin and wait on a busy CPU."""
     from concurrent.futures import ThreadPoolExecutor
 
     from parley.engine import Context, Engine
 
-    engine = Engine.load(threads=1)
+    engine = Engine.load(model_dir, threads=1)
     texts = comments() * 3
     context = Context(
         title=ARTICLE_TITLE, body=ARTICLE_BODY, thread=tuple(texts[:20]), story_key="bench"
@@ -121,17 +124,20 @@ def run_batch(batch_size: int = 32, workers: int = 2) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["single", "batch"])
+    parser.add_argument("--model-dir", default=None, help="model folder (default: the shipped)")
     args = parser.parse_args()
     if args.mode == "single":
-        print(json.dumps(run_single()))
+        print(json.dumps(run_single(args.model_dir)))
         return
     if args.mode == "batch":
-        print(json.dumps(run_batch()))
+        print(json.dumps(run_batch(args.model_dir)))
         return
     results = {}
+    extra = ["--model-dir", args.model_dir] if args.model_dir else []
     for mode in ("single", "batch"):
         done = subprocess.run(
-            [sys.executable, __file__, "--mode", mode], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--mode", mode, *extra], capture_output=True, text=True,
+            check=True,
         )
         results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
     single, batch = results["single"], results["batch"]
