@@ -103,7 +103,8 @@ def test_neutral_identity_mentions_are_rarely_flagged(heads, encoder):
 
 def test_probabilities_never_reach_certainty(heads):
     text = " ".join(["you stupid idiot moron loser"] * 40)
-    probs = heads.predict([text], np.zeros((1, 384), dtype=np.float32), ["en"])
+    width = heads.embedding_weights.shape[0]  # 384 per encoder output the heads read
+    probs = heads.predict([text], np.zeros((1, width), dtype=np.float32), ["en"])
     assert all(0.0 < float(p[0]) < 1.0 for p in probs.values())
     assert heads.is_abusive(probs).tolist() == [True]
 
