@@ -51,7 +51,8 @@ def comments() -> list[str]:
     """A mix of lengths and languages: the calibration comments (short, 4 languages) and the
     seed comment (about 70 tokens) every fourth item."""
     data = json.loads((ROOT / "bench" / "relevance_examples.json").read_text(encoding="utf-8"))
-    short = [c for a in data["articles"] for c in a["comments"]] + data["off_topic"]
+    short = [c for a in data["articles"] for c in a["comments"]] + [
+        c if isinstance(c, str) else c["text"] for c in data["off_topic"]]  # some carry notes
     mixed = []
     for i, text in enumerate(short):
         mixed.append(text)
