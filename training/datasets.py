@@ -108,6 +108,16 @@ def _profane_at_no_one() -> dict[str, int]:
     return {"PROFANITY": 1, "TOXICITY": 0, "INSULT": 0, "THREAT": 0, "IDENTITY_ATTACK": 0}
 
 
+def _holds_insult_or_profanity(lexicon, text: str) -> bool:
+    """Whether ``text`` holds an insult or profanity from our lexicon: what keeps a row of a set
+    that says nothing about rudeness from being labelled clean."""
+    from parley.engine.lexical import fold_text, tokenize
+
+    tokens = tokenize(fold_text(text))
+    joined = f" {' '.join(tokens)} "
+    return any(lexicon.count(section, tokens, joined) for section in ("insult", "profanity"))
+
+
 def load_olid(root: Path) -> Iterator[Example]:
     """OLID level A/B/C: OFF+TIN is abusive (IND -> insult, GRP -> identity attack); UNT is
     profanity that attacks no one; NOT is clean on every attribute."""
@@ -209,7 +219,7 @@ def load_urdu_threat(root: Path) -> Iterator[Example]:
     not abusive only when it holds no insult or profanity from our lexicon; otherwise only THREAT=0.
     (Without some Urdu-script negatives every Urdu-script comment would look abusive: the set is
     the only Urdu-script data we may train on.)"""
-    from parley.engine.lexical import Lexicon, fold_text, tokenize
+    from parley.engine.lexical import Lexicon
 
     lexicon = Lexicon.load()
     rows = _rows_csv(root / "urdu_threat_fire2022" / "train.csv")
@@ -218,10 +228,7 @@ def load_urdu_threat(root: Path) -> Iterator[Example]:
         if threat == "1":
             labels = {"THREAT": 1, "TOXICITY": 1}
         else:
-            tokens = tokenize(fold_text(text))
-            joined = f" {' '.join(tokens)} "
-            rude = any(lexicon.count(section, tokens, joined)
-                       for section in ("insult", "profanity"))
+            rude = _holds_insult_or_profanity(lexicon, text)
             labels = {"THREAT": 0} if rude else {"THREAT": 0, "TOXICITY": 0}
         yield Example(normalise(text), "ur", "urdu_threat_fire2022", labels,
                       labels.get("TOXICITY"), None, fine=f"threat={threat}")
@@ -303,7 +310,7 @@ def load_implicit_hate(root: Path) -> Iterator[Example]:
     """Latent Hatred (ElSherief et al. 2021): implicit and explicit hate are identity attacks
     (explicit hate is severe; the "threatening" implicit class is a threat). "not_hate" is
     clean when it holds no insult or profanity from our lexicon, else only "not hate"."""
-    from parley.engine.lexical import Lexicon, fold_text, tokenize
+    from parley.engine.lexical import Lexicon
 
     lexicon = Lexicon.load()
     folder = root / "implicit_hate"
@@ -323,10 +330,7 @@ def load_implicit_hate(root: Path) -> Iterator[Example]:
             # Clean unless it holds an insult or profanity from our lexicon: without these
             # negatives the set would only ever say "toxic", and its political tweets would
             # teach that politics is.
-            tokens = tokenize(fold_text(text))
-            joined = f" {' '.join(tokens)} "
-            rude = any(lexicon.count(section, tokens, joined)
-                       for section in ("insult", "profanity"))
+            rude = _holds_insult_or_profanity(lexicon, text)
             labels = {"IDENTITY_ATTACK": 0, "THREAT": 0, "SEVERE_TOXICITY": 0}
             if not rude:
                 labels.update(TOXICITY=0, INSULT=0)
