@@ -77,48 +77,34 @@ def label_rows(examples: Sequence[Example]) -> np.ndarray:
     return label_matrix(examples).astype(np.float32)
 
 
-def token_ids(texts: Sequence[str], model_dir: Path | None = None) -> list[list[int]]:
-    """The runtime tokenizer's ids (``query: `` prefix, <s>, </s>, 128 tokens at most)."""
-    from parley.engine.encoder import _DEFAULT_DIR, BOS, EOS, PREFIX, E5Tokenizer
+def token_ids(texts: Sequence[str]) -> list[list[int]]:
+    """The runtime's ids for each text (``model_ids``: prefix, <s>, </s>, 128 tokens at most)."""
+    from parley.engine.encoder import _DEFAULT_DIR, E5Tokenizer, model_ids
 
-    tok = E5Tokenizer.load(model_dir or _DEFAULT_DIR)
-    out = []
-    for text in texts:
-        ids = [BOS, *tok.tokenize(PREFIX + text), EOS]
-        if len(ids) > MAX_TOKENS:
-            ids = [*ids[: MAX_TOKENS - 1], EOS]
-        out.append(ids)
-    return out
-
-
-def _text_digest(texts: Sequence[str]) -> str:
-    h = hashlib.sha256()
-    for t in texts:
-        h.update(t.encode("utf-8") + b"\0")
-    return h.hexdigest()[:12]
+    tok = E5Tokenizer.load(_DEFAULT_DIR)
+    return [model_ids(tok, text, max_tokens=MAX_TOKENS) for text in texts]
 
 
 def prepare_main(args: argparse.Namespace) -> int:
-    """Write texts, labels, sources, splits, token ids and teacher vectors to the cache."""
+    """Write labels, sources, splits, token ids and teacher vectors to the cache."""
     from parley.engine.encoder import Encoder
     from training.embedding_cache import EmbeddingCache
 
+    if not (TEACHER_DIR / "encoder.onnx").exists():
+        print(f"no teacher in {TEACHER_DIR}: build it first with "
+              f"`python -m training.build_encoder --out {TEACHER_DIR}`", file=sys.stderr)
+        return 2
     t0 = time.monotonic()
-    examples = training_examples(args.data)
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     kept: list[Example] = []
-    for e in examples:  # one row per text: the first source to claim it wins
+    for e in training_examples(args.data):  # one row per text: the first source to claim it wins
         if e.text and e.text not in seen:
-            seen[e.text] = len(kept)
+            seen.add(e.text)
             kept.append(e)
     texts = [e.text for e in kept]
     print(f"{len(kept)} texts from {dict(Counter(e.source for e in kept))}", flush=True)
     ids = token_ids(texts)
     print(f"tokenized in {time.monotonic() - t0:.0f} s, {sum(map(len, ids))} tokens", flush=True)
-    if not (TEACHER_DIR / "encoder.onnx").exists():
-        print(f"no teacher in {TEACHER_DIR}: build it first with "
-              f"`python -m training.build_encoder --out {TEACHER_DIR}`", file=sys.stderr)
-        return 2
     teacher = Encoder.load(TEACHER_DIR, threads=2)
     cache = EmbeddingCache(teacher)
     chosen = teacher_rows(kept)
@@ -129,11 +115,7 @@ def prepare_main(args: argparse.Namespace) -> int:
     lengths = np.array([len(q) for q in ids], dtype=np.int32)
     np.savez(out / "data.npz", labels=label_rows(kept), teacher=vectors.astype(np.float16),
              lengths=lengths, ids=np.concatenate([np.array(q, dtype=np.int32) for q in ids]),
-             sources=np.array([e.source for e in kept]), splits=np.array([e.split for e in kept]),
-             languages=np.array([e.language for e in kept]),
-             weights=np.array([e.weight for e in kept], dtype=np.float32))
-    (out / "texts.json").write_text(json.dumps({"digest": _text_digest(texts), "texts": texts},
-                                               ensure_ascii=False), encoding="utf-8")
+             sources=np.array([e.source for e in kept]), splits=np.array([e.split for e in kept]))
     print(f"prepared in {time.monotonic() - t0:.0f} s -> {out}", flush=True)
     return 0
 
@@ -158,7 +140,6 @@ class StudentData:
             flat = d["ids"]
             self.sources = [str(s) for s in d["sources"]]
             self.splits = [str(s) for s in d["splits"]]
-            self.languages = [str(s) for s in d["languages"]]
         self.offsets = np.concatenate([[0], np.cumsum(self.lengths)])
         self.flat = flat
 

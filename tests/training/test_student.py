@@ -42,8 +42,7 @@ def write_cache(folder, n: int = 64) -> None:
     np.savez(folder / "data.npz", labels=np.array(labels), teacher=np.array(teacher, np.float16),
              lengths=np.array([len(q) for q in ids], np.int32),
              ids=np.concatenate([np.array(q, np.int32) for q in ids]),
-             sources=np.array(sources), splits=np.array(["train"] * n),
-             languages=np.array(["en"] * n), weights=np.ones(n, np.float32))
+             sources=np.array(sources), splits=np.array(["train"] * n))
 
 
 def test_epochs_cap_each_source_and_batches_cover_every_row_once(tmp_path):

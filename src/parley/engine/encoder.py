@@ -96,6 +96,15 @@ class E5Tokenizer:
         return tuple(reversed(out))
 
 
+def model_ids(tokenizer: E5Tokenizer, text: str, *, max_tokens: int = 128) -> list[int]:
+    """Ids fed to the model for `text`: <s>, the pieces of `query: text`, </s>, truncated to
+    max_tokens with </s> kept last (training uses the same function)."""
+    ids = [BOS, *tokenizer.tokenize(PREFIX + text), EOS]
+    if len(ids) > max_tokens:
+        ids = [*ids[: max_tokens - 1], EOS]
+    return ids
+
+
 class Encoder:
     """Thread-safe text encoder; create once with `Encoder.load()` and share it.
 
@@ -129,12 +138,8 @@ class Encoder:
         return cls(session, E5Tokenizer.load(model_dir), f"e5-small-int8-{sha[:8]}")
 
     def token_ids(self, text: str, *, max_tokens: int = 128) -> list[int]:
-        """Ids fed to the model for `text`: <s>, the pieces of `query: text`, </s>, truncated to
-        max_tokens with </s> kept last."""
-        ids = [BOS, *self._tokenizer.tokenize(PREFIX + text), EOS]
-        if len(ids) > max_tokens:
-            ids = [*ids[: max_tokens - 1], EOS]
-        return ids
+        """Ids fed to the model for `text` (see :func:`model_ids`)."""
+        return model_ids(self._tokenizer, text, max_tokens=max_tokens)
 
     def encode(
         self, texts: Sequence[str], *, max_tokens: int = 128, batch_size: int = 32
