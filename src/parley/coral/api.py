@@ -1,0 +1,74 @@
+"""``POST /api/v1/coral/phase?site=SLUG``: Parley as a Coral external moderation phase.
+
+The signature is checked on the raw body before anything in it is read: 401 when Coral's
+``X-Coral-Signature`` header is missing, 403 when it does not match the site's phase secret
+(or the previous one, while it rotates). Then 422 for a body that is not Coral's request, and
+200 with Coral's response, or 204 "no decision" (see ``phase``). An unknown site, or a site
+with no Coral phase set up, is 404.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticValidationError
+
+from parley.comments.models import Site
+from parley.moderation.models import CoralPhase
+from parley.web.api import ErrorOut, json_response
+
+from . import signature
+from .phase import Budget, ExternalModerationRequest, ExternalModerationResponse, decide
+
+router = Router(tags=["coral"])
+
+_REQUEST_SCHEMA = {
+    "content": {"application/json": {"schema": ExternalModerationRequest.model_json_schema(
+        ref_template="#/components/schemas/{model}")}},
+    "required": True,
+}
+
+
+@router.post(
+    "/phase",
+    response={200: ExternalModerationResponse, 204: None, 401: ErrorOut, 403: ErrorOut,
+              404: ErrorOut, 422: ErrorOut},
+    summary="Coral external moderation phase",
+    openapi_extra={"requestBody": _REQUEST_SCHEMA},
+)
+def coral_phase(request: HttpRequest, site: str) -> HttpResponse:
+    """Decide a Coral comment with the site's moderation pipeline, within Coral's timeout.
+
+    Paste this URL (with ``?site=`` your Parley site's slug) into Coral's admin: Configure ->
+    Moderation -> External moderation phases, and the phase's signing secret into Parley
+    (``parley coral-phase``). See docs/coral.md.
+    """
+    started = time.monotonic()
+    phase = (CoralPhase.objects.select_related("site").filter(site__slug=site).first()
+             if site else None)
+    if phase is None:
+        exists = bool(site) and Site.objects.filter(slug=site).exists()
+        detail = (f"Site {site!r} has no Coral phase set up: run `parley coral-phase --site "
+                  f"{site}` with Coral's signing secret." if exists
+                  else f"There is no site {site!r}.")
+        return json_response({"detail": detail}, status=404)
+    body = request.body
+    try:
+        signature.verify(header=request.headers.get(signature.HEADER, ""), body=body,
+                         secrets=phase.active_secrets())
+    except signature.SignatureError as error:
+        return json_response({"detail": error.message}, status=401 if error.missing else 403)
+    try:
+        payload = ExternalModerationRequest.model_validate_json(body)
+    except PydanticValidationError as error:
+        raise ValidationError([
+            {**e, "loc": ("body", "payload", *e.get("loc", ()))} for e in error.errors()
+        ]) from None
+    answer = decide(site=phase.site, request=payload,
+                    budget=Budget(timeout_s=phase.timeout_ms / 1000, started=started))
+    if answer is None:
+        return HttpResponse(status=204)
+    return json_response(answer)
