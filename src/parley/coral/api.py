@@ -9,6 +9,7 @@ with no Coral phase set up, is 404.
 
 from __future__ import annotations
 
+import json
 import time
 
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,24 @@ _REQUEST_SCHEMA = {
         ref_template="#/components/schemas/{model}")}},
     "required": True,
 }
+
+
+def _parse(body: bytes) -> ExternalModerationRequest:
+    """Coral's request from the (already authenticated) body, or the API's 422."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError([{"loc": ("body",), "type": "json_invalid",
+                                "msg": f"The request body is not valid JSON ({error})."}]) from None
+    if not isinstance(data, dict):
+        raise ValidationError([{"loc": ("body",), "type": "model_type",
+                                "msg": "The request body must be a JSON object."}])
+    try:
+        return ExternalModerationRequest.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationError([
+            {**e, "loc": ("body", "payload", *e.get("loc", ()))} for e in error.errors()
+        ]) from None
 
 
 @router.post(
@@ -61,12 +80,7 @@ def coral_phase(request: HttpRequest, site: str) -> HttpResponse:
                          secrets=phase.active_secrets())
     except signature.SignatureError as error:
         return json_response({"detail": error.message}, status=401 if error.missing else 403)
-    try:
-        payload = ExternalModerationRequest.model_validate_json(body)
-    except PydanticValidationError as error:
-        raise ValidationError([
-            {**e, "loc": ("body", "payload", *e.get("loc", ()))} for e in error.errors()
-        ]) from None
+    payload = _parse(body)
     answer = decide(site=phase.site, request=payload,
                     budget=Budget(timeout_s=phase.timeout_ms / 1000, started=started))
     if answer is None:
