@@ -314,3 +314,13 @@ class TestBudget:
 
         with pytest.raises(InvalidInput):
             actions.set_coral_phase(site=site, acting_user=None, timeout_ms=timeout_ms)
+
+
+def test_the_phase_is_in_the_openapi_schema_with_coral_request(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/coral/phase"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["required"]) == {"action", "comment", "story"}
+    assert body["properties"]["comment"]["properties"]["body"]["type"] == "string"
+    assert "$ref" not in json.dumps(body)
+    assert {"200", "204", "401", "403", "404", "422"} <= set(operation["responses"])

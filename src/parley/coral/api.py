@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
@@ -26,9 +27,29 @@ from .phase import Budget, ExternalModerationRequest, ExternalModerationResponse
 
 router = Router(tags=["coral"])
 
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON schema with its nested models written in place: the body is read by
+    hand (after the signature check), so Ninja registers none of them as components."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
+
+
 _REQUEST_SCHEMA = {
-    "content": {"application/json": {"schema": ExternalModerationRequest.model_json_schema(
-        ref_template="#/components/schemas/{model}")}},
+    "content": {"application/json": {
+        "schema": _inline_refs(ExternalModerationRequest.model_json_schema())}},
     "required": True,
 }
 
