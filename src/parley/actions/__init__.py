@@ -10,12 +10,15 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
 - ``moderation``: moderators' decisions (approve, reject, ban, pre-moderate, undo, bulk) and
   ``change_comment_status``, the one action that can reach any status (REMOVED included).
 - ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
-- ``sites``: a site's rules, engine thresholds and webhook endpoints.
+- ``sites``: a site's rules, engine thresholds, webhook endpoints and Coral phase secret.
+- ``feedback``: decisions made elsewhere (Perspective ``comments:suggestscore``, e.g. Coral's
+  moderators) stored as training examples.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
 
 from parley.actions.comments import PostResult, post_comment
+from parley.actions.feedback import FeedbackResult, record_suggested_score
 from parley.actions.moderation import (
     approve_comment,
     ban_author,
@@ -29,6 +32,7 @@ from parley.actions.moderation import (
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
     add_webhook_endpoint,
+    set_coral_phase,
     set_webhook_active,
     update_site_policy,
     update_site_rules,
@@ -36,6 +40,7 @@ from parley.actions.sites import (
 from parley.actions.stories import feature_comment, update_story_settings
 
 __all__ = [
+    "FeedbackResult",
     "PostResult",
     "add_webhook_endpoint",
     "approve_comment",
@@ -45,9 +50,11 @@ __all__ = [
     "change_comment_status",
     "feature_comment",
     "post_comment",
+    "record_suggested_score",
     "reject_comment",
     "report_comment",
     "set_author_premoderation",
+    "set_coral_phase",
     "set_webhook_active",
     "undo_last_action",
     "update_site_policy",

@@ -1,16 +1,18 @@
-"""A site's own settings as moderators and admins change them: rules, engine thresholds and
-webhook endpoints, each with its audit entry."""
+"""A site's own settings as moderators and admins change them: rules, engine thresholds,
+webhook endpoints and Coral's moderation phase, each with its audit entry."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from parley.comments.errors import InvalidInput
 from parley.comments.models import Site
-from parley.moderation.models import AuditAction, WebhookEndpoint, WebhookEvent
+from parley.moderation.models import AuditAction, CoralPhase, WebhookEndpoint, WebhookEvent
 from parley.moderation.permissions import check_can_administer
 from parley.moderation.policy_preview import parse_policy
 from parley.moderation.records import write_audit
@@ -88,3 +90,54 @@ def set_webhook_active(*, endpoint: WebhookEndpoint, acting_user: Any,
                 site=endpoint.site, before={"webhook": endpoint.pk, "active": before},
                 after={"webhook": endpoint.pk, "active": active}, reason="webhook")
     return endpoint
+
+
+# Coral accepts phase timeouts of 100 to 10,000 ms (coral-server's
+# validateExternalModerationPhaseInput); Parley's copy of it must be in the same range.
+CORAL_TIMEOUT_RANGE_MS = (100, 10_000)
+CORAL_SECRET_MIN_LENGTH = 16
+
+
+@transaction.atomic(durable=True)
+def set_coral_phase(*, site: Site, acting_user: Any, secret: str | None = None,
+                    timeout_ms: int | None = None,
+                    keep_previous_for: timedelta = timedelta(hours=24)) -> CoralPhase:
+    """Set the site's Coral phase signing secret (the previous one keeps working for
+    ``keep_previous_for``, as Coral keeps it while a secret rotates) and/or its timeout.
+
+    ``acting_user`` None means the server's operator at the command line (``parley
+    coral-phase``, ``seed_demo``); a person acting through the web must administer the site.
+    The audit entry never contains the secret.
+    """
+    if acting_user is not None:
+        check_can_administer(acting_user, site)
+    phase = CoralPhase.objects.select_for_update().filter(site=site).first()
+    if secret is not None:
+        secret = secret.strip()
+        if len(secret) < CORAL_SECRET_MIN_LENGTH or any(ch.isspace() for ch in secret):
+            raise InvalidInput("secret", f"must be at least {CORAL_SECRET_MIN_LENGTH} characters "
+                                         "without spaces: paste the signing secret Coral shows.")
+    elif phase is None:
+        raise InvalidInput("secret", "is required to set up the Coral phase.")
+    if timeout_ms is not None:
+        low, high = CORAL_TIMEOUT_RANGE_MS
+        if not low <= timeout_ms <= high:
+            raise InvalidInput("timeout_ms", f"must be between {low} and {high}, as in Coral.")
+    now = timezone.now()
+    before: dict[str, Any] = {}
+    if phase is None:
+        phase = CoralPhase(site=site, secret=secret or "")
+    else:
+        before = {"timeout_ms": phase.timeout_ms}
+        if secret is not None and secret != phase.secret:
+            phase.previous_secret = phase.secret
+            phase.previous_expires_at = now + keep_previous_for
+            phase.secret = secret
+    if timeout_ms is not None:
+        phase.timeout_ms = timeout_ms
+    phase.updated_at = now
+    phase.save()
+    after: dict[str, Any] = {"timeout_ms": phase.timeout_ms, "secret_changed": secret is not None}
+    write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+                site=site, before=before, after=after, reason="coral_phase")
+    return phase
