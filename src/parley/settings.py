@@ -182,11 +182,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and rate limits --------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis failing degrades to per-process caching and limits instead of 500s: see parley.cache.
+    _redis_timeout = float(os.environ.get("PARLEY_REDIS_TIMEOUT_S", "1.0"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "parley.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("PARLEY_CACHE_PREFIX", "parley"),
+            "OPTIONS": {"socket_connect_timeout": _redis_timeout,
+                        "socket_timeout": _redis_timeout},
         }
     }
 else:
