@@ -152,7 +152,10 @@ if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
     raise ImproperlyConfigured("PARLEY_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA.")
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Health checks: a connection that broke (the server restarted, failed over) is replaced
+    # at the start of the next request instead of failing it.
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60,
+                                                  conn_health_checks=True)}
     # Several test runs may share one server: PARLEY_TEST_DB_NAME keeps them apart.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARLEY_TEST_DB_NAME", "test_parley")}
 else:
