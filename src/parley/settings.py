@@ -213,6 +213,16 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("PARLEY_CELERY_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
+# A worker killed mid-task (kill -9, OOM, a lost machine) must not lose it: tasks that ask for
+# acks_late (webhook deliveries) are acknowledged only when done, a pool child that dies gives
+# its task back, and Redis hands an unacknowledged task to another worker after the visibility
+# timeout. It must stay above the longest retry countdown (deliver_webhook: 480 s), or a task
+# waiting for its retry would be handed out twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("PARLEY_CELERY_VISIBILITY_TIMEOUT", 900),
+}
 
 # --- Auth, sessions, security -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
