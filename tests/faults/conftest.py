@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -28,6 +29,20 @@ from tests.faults import harness
 
 LOAD_SECONDS = float(os.environ.get("PARLEY_FAULTS_SECONDS", "2.5"))
 CONCURRENCY = int(os.environ.get("PARLEY_FAULTS_CONCURRENCY", "8"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test here ``faults`` (``-m "not faults"`` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.faults)
+
+
+@pytest.fixture
+def redis_server_binary() -> None:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
 
 
 def postgres_pass() -> bool:

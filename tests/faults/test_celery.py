@@ -55,7 +55,8 @@ def deliveries(db) -> dict[int, tuple[str, int]]:
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
-def test_worker_killed_mid_delivery_webhook_delivered_once_back(fault_db, work):
+def test_worker_killed_mid_delivery_webhook_delivered_once_back(
+        fault_db, work, redis_server_binary):
     receiver = Receiver()
     redis = harness.RedisServer(work)
     redis.start()

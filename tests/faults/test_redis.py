@@ -46,7 +46,7 @@ def redis_keys(redis: harness.RedisServer) -> int:
     return int(out.strip() or 0)
 
 
-def test_redis_killed_and_restarted_during_load(fault_db, work):
+def test_redis_killed_and_restarted_during_load(fault_db, work, redis_server_binary):
     story = fault_db.stories["redis"]
     slug = fault_db.query("SELECT slug FROM comments_story WHERE id = %s", (story,))[0][0]
     redis = harness.RedisServer(work)
