@@ -292,7 +292,7 @@ class Gunicorn:
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 120) -> None:
         self.process = Process(self.name, [
             PYTHON, "-m", "gunicorn", self.app, "--bind", f"{HOST}:{self.port}",
             "--workers", str(self.workers), "--threads", str(self.threads),
@@ -325,7 +325,7 @@ class CeleryWorker:
         self.work, self.env, self.concurrency, self.name = work, env, concurrency, name
         self.process: Process | None = None
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 120) -> None:
         self.process = Process(self.name, [
             PYTHON, "-m", "celery", "-A", "parley.celery", "worker", "--loglevel", "INFO",
             "--concurrency", str(self.concurrency), "--pool", "prefork",
@@ -403,7 +403,7 @@ class LoadResult:
 
 
 def post_load(base_url: str, story_id: int, *, tag: str, concurrency: int, duration: float,
-              max_requests: int = 100_000, timeout: float = 20,
+              max_requests: int = 100_000, timeout: float = 60,
               body: Callable[[int, int], dict] | None = None,
               stop: threading.Event | None = None) -> LoadResult:
     """``concurrency`` threads post comments to one story for ``duration`` seconds (or until

@@ -48,7 +48,7 @@ def test_postgres_restarted_during_load(fault_db, work):
             lambda: harness.http_request(
                 "POST", f"{server.base_url}/api/v1/stories/{story}/comments",
                 {"text": "postgres probe after restart", "author_name": "Probe"})[0] == 201,
-            30, "posting works again")
+            60, "posting works again")
         time.sleep(LOAD_SECONDS / 2)
         stop.set()
     during = box[0]

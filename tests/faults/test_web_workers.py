@@ -40,13 +40,16 @@ def test_kill_9_web_workers_during_writes_loses_no_201(fault_db, work):
         time.sleep(0.4)
         while time.monotonic() < end:
             pids = server.worker_pids()
-            if pids:
-                os.kill(pids[len(killed) % len(pids)], signal.SIGKILL)
-                killed.append(pids[len(killed) % len(pids)])
+            victim = pids[len(killed) % len(pids)]
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+            # One at a time: the next dies once the master has replaced this one.
+            harness.wait_until(lambda v=victim: v not in server.worker_pids()
+                               and len(server.worker_pids()) == 3, 60, "a worker replaced")
             time.sleep(max(0.3, LOAD_SECONDS / 4))
     result = box[0]
     # The master replaced them, and the site still answers.
-    harness.wait_until(lambda: len(server.worker_pids()) == 3, 30, "gunicorn replaces workers")
+    harness.wait_until(lambda: len(server.worker_pids()) == 3, 60, "gunicorn replaces workers")
     after = harness.post_load(server.base_url, story, tag="after-kills", concurrency=1,
                               duration=30, max_requests=1)
     assert after.statuses == {201: 1}, after.summary()
