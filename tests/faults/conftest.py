@@ -92,6 +92,7 @@ def fault_db() -> Iterator[FaultDatabase]:
             if not harness.postgres_available():
                 pytest.skip("PostgreSQL server binaries (initdb, postgres) are not installed")
             server = harness.PostgresServer(work / "pg")
+            server.session = True
             server.init()
             server.start()
             server.query("CREATE DATABASE parley", db="postgres")
@@ -111,7 +112,7 @@ def work(tmp_path: Path) -> Iterator[Path]:
     """A folder for one test's logs; every process the test started is stopped afterwards."""
     os.chmod(tmp_path, 0o755)
     yield tmp_path
-    harness.stop_all()
+    harness.stop_all(keep_session=True)
 
 
 def parley_env(db: FaultDatabase, **extra: str) -> dict[str, str]:

@@ -95,6 +95,7 @@ class Process:
     def __init__(self, name: str, argv: list[str], *, env: dict[str, str], log_dir: Path,
                  cwd: Path = REPO, user: str | None = None) -> None:
         self.name = name
+        self.session = False  # True: stopped with the session, not with the test
         self.log = log_dir / f"{name}.log"
         if user is not None:
             argv = ["runuser", "-u", user, "--", *argv]
@@ -144,10 +145,11 @@ class Process:
         return ""
 
 
-def stop_all() -> None:
-    """Stop every process the harness started and has not stopped yet."""
+def stop_all(*, keep_session: bool = False) -> None:
+    """Stop every process the harness started and has not stopped yet (with ``keep_session``,
+    all but those marked ``session``: a session's database outlives each test)."""
     with _live_lock:
-        live = list(_live)
+        live = [p for p in _live if not (keep_session and p.session)]
     for process in reversed(live):
         with contextlib.suppress(Exception):
             process.stop(timeout=3)
@@ -230,6 +232,7 @@ class PostgresServer:
         self.data = work / "pgdata"
         self.port = free_port()
         self.process: Process | None = None
+        self.session = False  # a session's server: tests' cleanup leaves it running
         # PostgreSQL refuses to run as root: run it as the postgres account then.
         self.user = "postgres" if os.geteuid() == 0 else None
 
@@ -260,6 +263,7 @@ class PostgresServer:
                          "-c", "fsync=off", "-c", "max_connections=300",
                          "-c", "shared_buffers=64MB"],
             env=dict(os.environ), log_dir=self.work, user=self.user)
+        self.process.session = self.session
         wait_until(lambda: self.query("SELECT 1", db="postgres") == [(1,)], timeout,
                    "postgres accepts queries", interval=0.1)
 

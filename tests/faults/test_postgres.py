@@ -20,6 +20,14 @@ from tests.faults.test_web_workers import check_every_201_is_a_row
 def test_postgres_restarted_during_load(fault_db, work):
     if fault_db.server is None:
         pytest.skip("runs on the PostgreSQL pass")
+    try:
+        restart_under_load(fault_db, work)
+    finally:  # the next tests need the session's server up, whatever happened here
+        if not fault_db.server.process.running():
+            fault_db.server.start()
+
+
+def restart_under_load(fault_db, work) -> None:
     story = fault_db.stories["postgres"]
     server = harness.Gunicorn(work, parley_env(fault_db), workers=2, threads=4)
     server.start()
