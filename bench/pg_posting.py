@@ -13,7 +13,8 @@ abusive, off-topic or spam) to one story for --duration seconds, each on its own
 connection.
 
 Prints JSON: requests, req/s, p50/p90/p99 latency (ms), answers by status, requests with no
-answer, 500s, lost comments (201s whose id is not a row with the same text: must be 0) and how
+answer, 500s, lost comments (201s whose id is not a row with the same text: must be 0), rows
+that were committed although the client got no answer (it gave up after 60 s), and how
 the engine decided (published / pending / rejected, and how many were held because the engine
 timed out or failed under the load). Nothing is asserted: the numbers are the result.
 """
@@ -115,6 +116,8 @@ def main(argv: list[str] | None = None) -> dict:
             "status": {str(k): v for k, v in sorted(result.statuses.items())},
             "no_answer": dict(result.errors), "http_500": result.statuses.get(500, 0),
             "created_201": len(result.created), "lost_comments": len(lost),
+            # Committed, but the client gave up or lost the connection before the answer.
+            "rows_without_201": len(set(by_id) - set(result.created) - set(warm.created)),
             "decided": dict(result.comment_status),
             "held_because_engine_timed_out_or_failed": held_engine,
             "warmup_status": {str(k): v for k, v in warm.statuses.items()},
