@@ -38,7 +38,7 @@ def restart_under_load(fault_db, work) -> None:
 
     def load() -> harness.LoadResult:  # runs until the outage is over and posting is back
         return harness.post_load(server.base_url, story, tag="postgres", concurrency=CONCURRENCY,
-                                 duration=60, stop=stop)
+                                 duration=LOAD_SECONDS * 4 + 60, stop=stop)
 
     with harness.background(load) as box:
         time.sleep(LOAD_SECONDS / 2)
