@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo install test lint bench bench-engine bench-posting clean
+.PHONY: demo install test soak lint bench bench-engine bench-posting bench-pg-posting clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ demo: install
 test: install
 	scripts/run-tests
 
+# The fault tests with more load (seconds per load phase, posting threads), on SQLite and
+# PostgreSQL, then 200 concurrent posters on PostgreSQL with the engine on.
+SOAK_SECONDS ?= 15
+SOAK_CONCURRENCY ?= 32
+SOAK_POSTERS ?= 200
+soak: install
+	PARLEY_FAULTS_SECONDS=$(SOAK_SECONDS) PARLEY_FAULTS_CONCURRENCY=$(SOAK_CONCURRENCY) \
+	  scripts/run-tests tests/faults -s -p no:cacheprovider
+	$(BIN)/python bench/pg_posting.py --posters $(SOAK_POSTERS) --duration $(SOAK_SECONDS)
+
 lint: install
 	$(BIN)/ruff check src tests training bench
 
@@ -36,6 +46,9 @@ bench-engine: install
 
 bench-posting: install
 	$(BIN)/python bench/posting.py
+
+bench-pg-posting: install
+	$(BIN)/python bench/pg_posting.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Warning, register
 
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_CACHES = ("django.core.cache.backends.redis.RedisCache", "parley.cache.ResilientRedisCache")
 
 
 @register()
@@ -33,7 +33,7 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """Warn when the cache is per process outside DEBUG: rate limits and thread caches then
     differ between workers, so several workers multiply every posting limit."""
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if backend == REDIS_CACHE or settings.DEBUG:
+    if backend in REDIS_CACHES or settings.DEBUG:
         return []
     return [
         Warning(

@@ -152,7 +152,10 @@ if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
     raise ImproperlyConfigured("PARLEY_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA.")
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Health checks: a connection that broke (the server restarted, failed over) is replaced
+    # at the start of the next request instead of failing it.
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60,
+                                                  conn_health_checks=True)}
     # Several test runs may share one server: PARLEY_TEST_DB_NAME keeps them apart.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARLEY_TEST_DB_NAME", "test_parley")}
 else:
@@ -182,11 +185,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and rate limits --------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis failing degrades to per-process caching and limits instead of 500s: see parley.cache.
+    _redis_timeout = float(os.environ.get("PARLEY_REDIS_TIMEOUT_S", "1.0"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "parley.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("PARLEY_CACHE_PREFIX", "parley"),
+            "OPTIONS": {"socket_connect_timeout": _redis_timeout,
+                        "socket_timeout": _redis_timeout},
         }
     }
 else:
@@ -206,6 +213,16 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("PARLEY_CELERY_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
+# A worker killed mid-task (kill -9, OOM, a lost machine) must not lose it: tasks that ask for
+# acks_late (webhook deliveries) are acknowledged only when done, a pool child that dies gives
+# its task back, and Redis hands an unacknowledged task to another worker after the visibility
+# timeout. It must stay above the longest retry countdown (deliver_webhook: 480 s), or a task
+# waiting for its retry would be handed out twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("PARLEY_CELERY_VISIBILITY_TIMEOUT", 900),
+}
 
 # --- Auth, sessions, security -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from parley.api import api as parley_api
 
+# A database that is away answers 503 + Retry-After instead of 500 (parley.web.errors).
+handler500 = "parley.web.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", parley_api.urls),
