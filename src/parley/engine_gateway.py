@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from parley import metrics
+
 T = TypeVar("T")
 
 LOAD_RETRY_SECONDS = 30.0
@@ -59,6 +61,18 @@ def shared_engine() -> Any:
     return Engine.shared()
 
 
+def loaded() -> bool:
+    """Return True once this process has loaded the model (readiness, /readyz)."""
+    return _engine_loaded
+
+
+def start_loading() -> None:
+    """Load the shared model in the engine's thread pool without waiting (a gunicorn worker
+    at boot, /readyz): the first post then does not wait for it."""
+    if enabled() and not _engine_loaded:
+        _executor.submit(_load_and_run, shared_engine, lambda engine: None)
+
+
 def current_timeout() -> float:
     """Return how long a call may take now: the configured limit once the model is loaded."""
     return float(settings.PARLEY_ENGINE_TIMEOUT_S) if _engine_loaded else LOAD_TIMEOUT_SECONDS
@@ -72,12 +86,19 @@ def call_engine(work: Callable[[Any], T], *, load: Callable[[], Any] | None = No
     if not enabled():
         raise EngineOff("PARLEY_ENGINE is off")
     limit = current_timeout()
+    started = time.perf_counter()
+    outcome = "error"
     future = _executor.submit(_load_and_run, load or shared_engine, work)
     try:
-        return future.result(timeout=limit)
+        result = future.result(timeout=limit)
+        outcome = "ok"
+        return result
     except FutureTimeout:
         future.cancel()
+        outcome = "timeout"
         raise EngineTimeout(limit) from None
+    finally:
+        metrics.ENGINE_SECONDS.labels(outcome=outcome).observe(time.perf_counter() - started)
 
 
 def _load_and_run(load: Callable[[], Any], work: Callable[[Any], T]) -> T:
