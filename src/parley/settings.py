@@ -209,12 +209,13 @@ CELERY_TASK_EAGER_PROPAGATES = False
 # A broker that is down must not hang a web request after its commit: the outbox row is
 # committed and the sweeper enqueues it later (parley.moderation.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
-                                   "socket_timeout": 2.0, "socket_connect_timeout": 2.0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2.0, "socket_timeout": 5.0}
 # Pending outbox rows overdue by this many seconds are enqueued again by the beat's sweeper,
 # which runs every PARLEY_OUTBOX_SWEEP_S seconds.
 PARLEY_OUTBOX_STUCK_S = env_int("PARLEY_OUTBOX_STUCK_S", 60)
 PARLEY_OUTBOX_SWEEP_S = env_int("PARLEY_OUTBOX_SWEEP_S", 30)
+# Delivered or failed e-mail and re-scoring rows are deleted by the sweeper after this many days.
+PARLEY_OUTBOX_KEEP_DAYS = env_int("PARLEY_OUTBOX_KEEP_DAYS", 7)
 # Re-score comments held because the engine failed, on a worker: on when a worker runs tasks
 # (in the eager demo it would make the poster wait for the engine a second time).
 PARLEY_RESCORE_HELD = env_bool("PARLEY_RESCORE_HELD", not CELERY_TASK_ALWAYS_EAGER)

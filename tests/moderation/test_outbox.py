@@ -30,10 +30,12 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def rules_only(settings):
+def rules_only(settings, monkeypatch):
     settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
     settings.PARLEY_OUTBOX_STUCK_S = 60
+    monkeypatch.setattr(outbox, "BROKER_PAUSE_S", 0.0)
+    monkeypatch.setattr(outbox, "_broker_failed_at", None)
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def test_a_delivery_survives_a_failed_enqueue_and_the_sweeper_sends_it(site, sto
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, broker_down.refused) == ("pending", 0, 1)
     assert outbox.sweep() == 0  # not overdue yet: its task may still be on its way
-    assert outbox.sweep(now=later()) == 1  # overdue: enqueued again, but the broker is down
+    assert outbox.sweep(now=later()) == 0  # overdue: enqueued again, but the broker is down
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, broker_down.refused) == ("pending", 0, 2)
     broker_down.up()
@@ -95,6 +97,22 @@ def test_a_delivery_survives_a_failed_enqueue_and_the_sweeper_sends_it(site, sto
     assert (delivery.status, delivery.attempts) == ("delivered", 1)
     assert [json.loads(body)["comment"]["id"] for _, body in log.received] == [comment.pk]
     assert outbox.sweep(now=later(400)) == 0  # delivered rows are left alone
+
+
+def test_after_a_failed_enqueue_the_process_pauses_before_trying_again(story, site,
+                                                                       broker_down,
+                                                                       monkeypatch):
+    """With the broker down, each enqueue waits for its timeouts inside a web request: after
+    one failure, the next ones are skipped for a while (their rows wait for the sweeper)."""
+    monkeypatch.setattr(outbox, "BROKER_PAUSE_S", 60.0)
+    WebhookEndpoint.objects.create(site=site, url="http://127.0.0.1:9/", secret="k")
+    post(story, "One")  # owes comment.created and comment.published
+    post(story, "Two")
+    assert WebhookDelivery.objects.count() == 4
+    assert broker_down.refused == 1
+    broker_down.up()
+    monkeypatch.setattr(outbox, "_broker_failed_at", None)
+    assert outbox.enqueue(WebhookDelivery, 10**9) is True  # sent (the task finds no row)
 
 
 def test_an_email_is_an_outbox_row_too(story, broker_down):
@@ -109,6 +127,10 @@ def test_an_email_is_an_outbox_row_too(story, broker_down):
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
     message.refresh_from_db()
     assert message.status == "delivered" and message.delivered_at is not None
+    outbox.sweep(now=later(6 * 86400))
+    assert OutboxMessage.objects.filter(pk=message.pk).exists()
+    outbox.sweep(now=later(8 * 86400))  # finished and older than PARLEY_OUTBOX_KEEP_DAYS
+    assert not OutboxMessage.objects.exists()
 
 
 def test_nothing_is_owed_when_the_transaction_rolls_back(story, moderator, make_comment):

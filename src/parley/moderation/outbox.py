@@ -18,6 +18,7 @@ on ``X-Parley-Delivery``.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 # How long a claimed row may run before the sweeper may consider its task lost.
 LEASE_S = 120
 SWEEP_BATCH = 500
+# After a failed enqueue (the broker unreachable), skip enqueueing for this long.
+BROKER_PAUSE_S = 5.0
+_broker_failed_at: float | None = None
 OUTBOX_MODELS: tuple[type[OutboxRow], ...] = (WebhookDelivery, OutboxMessage)
 
 
@@ -65,20 +69,30 @@ def finish(row: OutboxRow, *, error: str = "", give_up: bool = False,
     row.save(update_fields=["status", "delivered_at", "last_error", "due_at"])
 
 
-def enqueue(model: type[OutboxRow], pk: int, *, attempts: int = 0) -> None:
-    """Send the row's task to the broker (run it at once when Celery is eager).
+def enqueue(model: type[OutboxRow], pk: int, *, attempts: int = 0) -> bool:
+    """Send the row's task to the broker (run it at once when Celery is eager); return whether
+    it was sent.
 
     A failure to enqueue is logged, never raised: the row is committed and the sweeper will
-    enqueue it again.
+    enqueue it again. After a failure this process does not try again for
+    ``BROKER_PAUSE_S`` (each try waits for the broker's timeouts, in a web request).
     """
+    global _broker_failed_at
     from parley.moderation import tasks
 
+    failed_at = _broker_failed_at
+    if failed_at is not None and time.monotonic() - failed_at < BROKER_PAUSE_S:
+        return False
     task = tasks.deliver_webhook if model is WebhookDelivery else tasks.run_outbox_message
     try:
         task.delay(pk, attempts)
-    except Exception:
-        logger.exception("could not enqueue %s %s; the outbox sweeper will retry it",
-                         model.__name__, pk)
+    except Exception as error:
+        _broker_failed_at = time.monotonic()
+        logger.warning("could not enqueue %s %s (%r); the outbox sweeper will retry it",
+                       model.__name__, pk, error)
+        return False
+    _broker_failed_at = None
+    return True
 
 
 def stuck_s() -> int:
@@ -86,7 +100,8 @@ def stuck_s() -> int:
 
 
 def sweep(now=None) -> int:
-    """Enqueue again each pending row overdue by ``PARLEY_OUTBOX_STUCK_S``; return how many.
+    """Enqueue again each pending row overdue by ``PARLEY_OUTBOX_STUCK_S``; return how many
+    were sent.
 
     Moves each row's ``due_at`` to now first, so the next sweep leaves it alone for another
     ``PARLEY_OUTBOX_STUCK_S`` (a busy queue is not flooded with copies).
@@ -102,10 +117,14 @@ def sweep(now=None) -> int:
         for pk, attempts in overdue:
             if model.objects.filter(pk=pk, attempts=attempts,
                                     status=OutboxStatus.PENDING).update(due_at=now):
-                enqueue(model, pk, attempts=attempts)
-                swept += 1
+                swept += enqueue(model, pk, attempts=attempts)
     if swept:
         logger.warning("outbox sweep: enqueued %d overdue row(s) again", swept)
+    # Finished messages carry e-mail addresses and bodies: keep them only for a while. (Webhook
+    # deliveries stay: they are the publisher's record of what was sent.)
+    OutboxMessage.objects.filter(
+        status__in=[OutboxStatus.DELIVERED, OutboxStatus.FAILED],
+        created_at__lt=now - timedelta(days=settings.PARLEY_OUTBOX_KEEP_DAYS)).delete()
     return swept
 
 
