@@ -12,9 +12,10 @@ Perspective-compatible endpoint both come through here.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -31,6 +32,8 @@ POOL_WORKERS = 4
 _executor = ThreadPoolExecutor(max_workers=POOL_WORKERS, thread_name_prefix="parley-engine")
 _last_load_failure: float | None = None
 _engine_loaded = False
+_loading: Future | None = None  # the background load started by start_loading
+_loading_lock = threading.Lock()
 
 
 class EngineOff(RuntimeError):
@@ -69,8 +72,11 @@ def loaded() -> bool:
 def start_loading() -> None:
     """Load the shared model in the engine's thread pool without waiting (a gunicorn worker
     at boot, /readyz): the first post then does not wait for it."""
-    if enabled() and not _engine_loaded:
-        _executor.submit(_load_and_run, shared_engine, lambda engine: None)
+    global _loading
+    with _loading_lock:
+        if not enabled() or _engine_loaded or (_loading is not None and not _loading.done()):
+            return
+        _loading = _executor.submit(_load_and_run, shared_engine, lambda engine: None)
 
 
 def current_timeout() -> float:
