@@ -121,7 +121,8 @@ def production_environment() -> dict[str, str]:
 
 
 def prepare(env: dict[str, str], *, seed_demo: bool) -> None:
-    """Check the services, create and migrate the database (and seed the demo story)."""
+    """Check the services, create and migrate the database (and seed the demo story), and
+    empty the metrics directory."""
     print(f"parley: {ensure_database(env['DATABASE_URL'])} ({redact(env['DATABASE_URL'])})",
           flush=True)
     check_redis(env["REDIS_URL"])
@@ -151,13 +152,25 @@ def serve(argv: list[str]) -> int:
                         help="also load the demo story, moderator and API key")
     parser.add_argument("--print-procfile", action="store_true",
                         help="print the three processes as a Procfile and exit")
+    parser.add_argument("--only", default="web,worker,beat",
+                        help="comma-separated processes to run (default: web,worker,beat); "
+                             "e.g. a fault test runs `--only web,beat` and `--only worker` "
+                             "apart, to kill and restart the worker alone")
+    parser.add_argument("--skip-prepare", action="store_true",
+                        help="start at once: no service check, no migration (a restart)")
     args = parser.parse_args(argv)
+    commands = process_commands()
     if args.print_procfile:
-        for name, command in process_commands().items():
+        for name, command in commands.items():
             print(f"{name}: {command}")
         return 0
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(only) - set(commands))
+    if unknown or not only:
+        parser.error(f"--only takes names among {', '.join(commands)}; not {unknown or only}")
     env = production_environment()
-    prepare(env, seed_demo=args.seed_demo)
+    if not args.skip_prepare:
+        prepare(env, seed_demo=args.seed_demo)
     if args.check:
         return 0
     from honcho import manager as honcho_manager
@@ -165,9 +178,9 @@ def serve(argv: list[str]) -> int:
 
     honcho_manager.KILL_WAIT = STOP_WAIT_S
     runner = honcho_manager.Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
-    for name, command in process_commands().items():
-        runner.add_process(name, command, env=env)
-    print(f"parley: serving on http://{env['PARLEY_BIND']}/ (Ctrl-C stops everything)",
-          flush=True)
+    for name in only:
+        runner.add_process(name, commands[name], env=env)
+    where = f"serving on http://{env['PARLEY_BIND']}/" if "web" in only else "running"
+    print(f"parley: {where}: {', '.join(only)} (Ctrl-C stops them)", flush=True)
     runner.loop()
     return runner.returncode or 0
