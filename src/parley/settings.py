@@ -214,6 +214,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2.0, "socket_timeou
 # which runs every PARLEY_OUTBOX_SWEEP_S seconds.
 PARLEY_OUTBOX_STUCK_S = env_int("PARLEY_OUTBOX_STUCK_S", 60)
 PARLEY_OUTBOX_SWEEP_S = env_int("PARLEY_OUTBOX_SWEEP_S", 30)
+# A claimed row may run this long before the sweeper counts its worker as dead (longer than a
+# webhook's 5 s timeout and a first re-scoring's model load).
+PARLEY_OUTBOX_LEASE_S = env_int("PARLEY_OUTBOX_LEASE_S", 120)
 # Delivered or failed e-mail and re-scoring rows are deleted by the sweeper after this many days.
 PARLEY_OUTBOX_KEEP_DAYS = env_int("PARLEY_OUTBOX_KEEP_DAYS", 7)
 # Re-score comments held because the engine failed, on a worker: on when a worker runs tasks

@@ -35,8 +35,6 @@ from parley.moderation.models import (
 
 logger = logging.getLogger(__name__)
 
-# How long a claimed row may run before the sweeper may consider its task lost.
-LEASE_S = 120
 SWEEP_BATCH = 500
 # After a failed enqueue (the broker unreachable), skip enqueueing for this long.
 BROKER_PAUSE_S = 5.0
@@ -49,7 +47,7 @@ def claim(model: type[OutboxRow], pk: int, *, attempts: int) -> OutboxRow | None
     when another copy of the task took it first or it is done."""
     now = timezone.now()
     taken = model.objects.filter(pk=pk, status=OutboxStatus.PENDING, attempts=attempts).update(
-        attempts=F("attempts") + 1, due_at=now + timedelta(seconds=LEASE_S))
+        attempts=F("attempts") + 1, due_at=now + timedelta(seconds=lease_s()))
     if not taken:
         return None
     return model.objects.get(pk=pk)
@@ -97,6 +95,11 @@ def enqueue(model: type[OutboxRow], pk: int, *, attempts: int = 0) -> bool:
 
 def stuck_s() -> int:
     return int(settings.PARLEY_OUTBOX_STUCK_S)
+
+
+def lease_s() -> int:
+    """How long a claimed row may run before the sweeper may think its worker died."""
+    return int(settings.PARLEY_OUTBOX_LEASE_S)
 
 
 def sweep(now=None) -> int:
