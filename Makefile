@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo install test soak lint bench bench-engine bench-posting bench-pg-posting clean
+.PHONY: demo prod install test soak lint bench bench-engine bench-posting bench-pg-posting clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ demo: install
 	$(BIN)/parley seed_moderation_demo
 	@echo "Parley is serving on http://$(HOST):$(PORT)/ (the seed article: http://$(HOST):$(PORT)/stories/pakistan-us-agree-on-joint-raids-wsj/)"
 	$(BIN)/gunicorn parley.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# The production stack in the foreground: gunicorn, a Celery worker and beat, on PostgreSQL and
+# Redis (DATABASE_URL, REDIS_URL; see README "Production"). Ctrl-C stops it all.
+$(VENV)/.prod-installed: pyproject.toml $(BIN)/parley
+	$(BIN)/pip install --quiet -e '.[dev,prod]'
+	touch $@
+
+prod: $(VENV)/.prod-installed
+	$(BIN)/python -m parley serve --production $(PROD_ARGS)
 
 test: install
 	scripts/run-tests

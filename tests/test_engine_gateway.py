@@ -69,3 +69,28 @@ def test_posting_and_perspective_share_the_gateway():
     for module in (pipeline, views):
         assert not hasattr(module, "_executor")
         assert module.engine_gateway is engine_gateway
+
+
+def test_start_loading_loads_once_in_the_background(monkeypatch, settings):
+    """Each gunicorn worker starts its load at boot, and /readyz asks again while it runs: one
+    load at a time, none once loaded."""
+    settings.PARLEY_ENGINE = True
+    release = threading.Event()
+    loads = []
+
+    def slow_load():
+        loads.append(1)
+        release.wait(5)
+        return object()
+
+    monkeypatch.setattr(engine_gateway, "_engine_loaded", False)
+    monkeypatch.setattr(engine_gateway, "_loading", None)
+    monkeypatch.setattr(engine_gateway, "_last_load_failure", None)
+    monkeypatch.setattr(engine_gateway, "shared_engine", slow_load)
+    engine_gateway.start_loading()
+    engine_gateway.start_loading()
+    release.set()
+    engine_gateway._loading.result(timeout=5)
+    assert loads == [1] and engine_gateway.loaded()
+    engine_gateway.start_loading()
+    assert loads == [1]

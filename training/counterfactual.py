@@ -231,7 +231,8 @@ KINDS: dict[str, tuple[int, int, int, int, int]] = {
     "insult": (1, 0, 1, 0, 0),
 }
 FINE = {
-    "clean": "cf_neutral_identity", "negated": "cf_negated_attack", "counter": "cf_counter_speech", "identity": "cf_identity_attack",
+    "clean": "cf_neutral_identity", "negated": "cf_negated_attack", "counter": "cf_counter_speech",
+    "identity": "cf_identity_attack",
     "dehuman": "cf_dehumanisation", "identity_insult": "cf_identity_insult",
     "threat": "cf_threat_group", "threat_person": "cf_threat_person", "insult": "cf_insult_person",
 }

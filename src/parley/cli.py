@@ -1,6 +1,7 @@
 """The ``parley`` command: engine commands without Django, everything else as ``manage.py``.
 
 ``parley score`` / ``train`` / ``evaluate`` run the pure engine (no database needed);
+``parley serve --production`` runs the production stack (``parley.production``);
 any other word is a Django management command (``parley migrate``, ``parley seed_demo``...),
 with dashes read as underscores (``parley export-decisions``).
 """
@@ -21,6 +22,10 @@ ENGINE_COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "serve":
+        from parley.production import serve
+
+        return serve(argv[1:])
     if argv and argv[0] in ENGINE_COMMANDS:
         module_name, func_name = ENGINE_COMMANDS[argv[0]].split(":")
         func = getattr(importlib.import_module(module_name), func_name)

@@ -12,13 +12,16 @@ Perspective-compatible endpoint both come through here.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
 from django.conf import settings
+
+from parley import metrics
 
 T = TypeVar("T")
 
@@ -29,6 +32,8 @@ POOL_WORKERS = 4
 _executor = ThreadPoolExecutor(max_workers=POOL_WORKERS, thread_name_prefix="parley-engine")
 _last_load_failure: float | None = None
 _engine_loaded = False
+_loading: Future | None = None  # the background load started by start_loading
+_loading_lock = threading.Lock()
 
 
 class EngineOff(RuntimeError):
@@ -59,6 +64,21 @@ def shared_engine() -> Any:
     return Engine.shared()
 
 
+def loaded() -> bool:
+    """Return True once this process has loaded the model (readiness, /readyz)."""
+    return _engine_loaded
+
+
+def start_loading() -> None:
+    """Load the shared model in the engine's thread pool without waiting (a gunicorn worker
+    at boot, /readyz): the first post then does not wait for it."""
+    global _loading
+    with _loading_lock:
+        if not enabled() or _engine_loaded or (_loading is not None and not _loading.done()):
+            return
+        _loading = _executor.submit(_load_and_run, shared_engine, lambda engine: None)
+
+
 def current_timeout() -> float:
     """Return how long a call may take now: the configured limit once the model is loaded."""
     return float(settings.PARLEY_ENGINE_TIMEOUT_S) if _engine_loaded else LOAD_TIMEOUT_SECONDS
@@ -77,12 +97,19 @@ def call_engine(work: Callable[[Any], T], *, load: Callable[[], Any] | None = No
     limit = current_timeout()
     if timeout is not None:
         limit = max(0.0, min(limit, timeout))
+    started = time.perf_counter()
+    outcome = "error"
     future = _executor.submit(_load_and_run, load or shared_engine, work)
     try:
-        return future.result(timeout=limit)
+        result = future.result(timeout=limit)
+        outcome = "ok"
+        return result
     except FutureTimeout:
         future.cancel()
+        outcome = "timeout"
         raise EngineTimeout(limit) from None
+    finally:
+        metrics.ENGINE_SECONDS.labels(outcome=outcome).observe(time.perf_counter() - started)
 
 
 def _load_and_run(load: Callable[[], Any], work: Callable[[Any], T]) -> T:

@@ -209,7 +209,7 @@ RATELIMIT_ENABLE = env_bool("PARLEY_RATELIMIT_ENABLED", True)
 # The local-memory cache is per process; that is accepted for the single-machine demo.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-# --- Celery ---------------------------------------------------------------------------------
+# --- Celery and the outbox ------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("PARLEY_CELERY_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -222,7 +222,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("PARLEY_CELERY_VISIBILITY_TIMEOUT", 900),
+    "socket_connect_timeout": 2.0, "socket_timeout": 5.0,
 }
+# A broker that is down must not hang a web request after its commit: the outbox row is
+# committed and the sweeper enqueues it later (parley.moderation.outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+# Pending outbox rows overdue by this many seconds are enqueued again by the beat's sweeper,
+# which runs every PARLEY_OUTBOX_SWEEP_S seconds.
+PARLEY_OUTBOX_STUCK_S = env_int("PARLEY_OUTBOX_STUCK_S", 60)
+PARLEY_OUTBOX_SWEEP_S = env_int("PARLEY_OUTBOX_SWEEP_S", 30)
+# A claimed row may run this long before the sweeper counts its worker as dead (longer than a
+# webhook's 5 s timeout and a first re-scoring's model load).
+PARLEY_OUTBOX_LEASE_S = env_int("PARLEY_OUTBOX_LEASE_S", 120)
+# Delivered or failed e-mail and re-scoring rows are deleted by the sweeper after this many days.
+PARLEY_OUTBOX_KEEP_DAYS = env_int("PARLEY_OUTBOX_KEEP_DAYS", 7)
+# Re-score comments held because the engine failed, on a worker: on when a worker runs tasks
+# (in the eager demo it would make the poster wait for the engine a second time).
+PARLEY_RESCORE_HELD = env_bool("PARLEY_RESCORE_HELD", not CELERY_TASK_ALWAYS_EAGER)
 
 # --- Auth, sessions, security -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -266,12 +282,51 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PARLEY_FROM_EMAIL", "comments@localhost")
 
+# --- Logs, metrics, health ------------------------------------------------------------------
+# "json": one JSON object a line (python-json-logger), with one line per request from
+# parley.request_log.RequestLogMiddleware; "plain" (the demo): Python's usual text lines.
+PARLEY_LOG_FORMAT = os.environ.get("PARLEY_LOG_FORMAT", "plain").strip().lower()
+if PARLEY_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("PARLEY_LOG_FORMAT must be plain or json.")
+# One log line per request (logger parley.request, INFO): on by default with JSON logs.
+PARLEY_REQUEST_LOG = env_bool("PARLEY_REQUEST_LOG", PARLEY_LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": PARLEY_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARLEY_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "parley.request": {"level": "INFO" if PARLEY_REQUEST_LOG else "WARNING"},
+        # Requests are logged once, by parley.request; Django's own 4xx/5xx lines would repeat.
+        "django.request": {"level": "ERROR" if PARLEY_REQUEST_LOG else "WARNING"},
+    },
 }
+# Celery keeps Django's logging (and so the JSON format) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = PARLEY_LOG_FORMAT != "json"
+
+# Prometheus metrics at /metrics (django-prometheus for requests, parley.metrics for Parley's
+# own). Off: /metrics is 404. Readable from PARLEY_METRICS_ALLOW_IPS (direct connections only:
+# a request carrying X-Forwarded-For came through a proxy and is refused) or with
+# "Authorization: Bearer $PARLEY_METRICS_TOKEN".
+PARLEY_METRICS = env_bool("PARLEY_METRICS", False)
+PARLEY_METRICS_TOKEN = os.environ.get("PARLEY_METRICS_TOKEN", "")
+PARLEY_METRICS_ALLOW_IPS = env_list("PARLEY_METRICS_ALLOW_IPS", ["127.0.0.1/32", "::1/128"])
+if PARLEY_METRICS:
+    MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Load balancers ask /healthz and /readyz by address: parley.health.HealthMiddleware
+# answers them first in the stack, before the Host header is checked or any redirect.
+MIDDLEWARE.insert(0, "parley.health.HealthMiddleware")
+MIDDLEWARE.insert(1, "parley.request_log.RequestLogMiddleware")
+PARLEY_READY_RETRY_AFTER_S = env_int("PARLEY_READY_RETRY_AFTER_S", 5)
 
 # --- Parley ---------------------------------------------------------------------------------
 # Addresses of reverse proxies whose X-Forwarded-For we believe. Empty: use REMOTE_ADDR only.

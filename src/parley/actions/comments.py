@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import transaction
 
-from parley.actions.effects import after_commit, comment_events
+from parley import metrics
+from parley.actions.effects import after_commit, comment_events, rescore_later
 from parley.comments.client_address import hash_client_address
 from parley.comments.errors import CommentsClosed
 from parley.comments.models import Comment, CommentStatus, Story
@@ -28,7 +29,7 @@ from parley.comments.services import (
     update_story_counters,
 )
 from parley.comments.write_lock import PostingLock
-from parley.moderation.pipeline import Outcome, moderate
+from parley.moderation.pipeline import ENGINE_UNAVAILABLE, Outcome, moderate
 from parley.moderation.records import insert_record
 
 
@@ -73,6 +74,7 @@ def post_comment(
             author_email=author_email, author_user=author_user, address_hash=address_hash,
             outcome=outcome, lock=lock,
         )
+    metrics.COMMENTS_POSTED.labels(status=comment.status).inc()
     return PostResult(comment=comment, status=comment.status,
                       public_reasons=list(outcome.public_reasons), nudge=outcome.nudge)
 
@@ -101,4 +103,6 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
                   engine_version=outcome.engine_version)
     after_commit(lock.release)  # first: webhooks and e-mails may be slow in eager mode
     comment_events(comment, created=True)
+    if outcome.engine_version == ENGINE_UNAVAILABLE:
+        rescore_later(comment)
     return comment

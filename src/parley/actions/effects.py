@@ -1,19 +1,20 @@
 """The one way an action sends a side effect: after its transaction commits.
 
-Side effects that must not be lost are first written in the action's transaction (webhook
-deliveries: ``parley.moderation.events.record_comment_events``); what is sent afterwards (Celery
-tasks, e-mails, releasing the posting lock) goes through ``after_commit``, so nothing is sent for
-a change that was rolled back.
+Side effects that must not be lost are first written in the action's transaction as outbox rows
+(webhook deliveries, e-mails, re-scoring: ``parley.moderation.outbox``); what is done afterwards
+(enqueueing their Celery tasks, releasing the posting lock) goes through ``after_commit``, so
+nothing is sent for a change that was rolled back, and a lost enqueue is swept up later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 
 from parley.comments.models import Comment
-from parley.moderation.events import record_comment_events
+from parley.moderation.events import record_comment_events, record_rescore
 
 
 def after_commit(effect: Callable[[], None]) -> None:
@@ -28,3 +29,10 @@ def after_commit(effect: Callable[[], None]) -> None:
 def comment_events(comment: Comment, *, created: bool) -> None:
     """Record a new or newly decided comment's webhook deliveries now; send them after commit."""
     after_commit(record_comment_events(comment, created=created))
+
+
+def rescore_later(comment: Comment) -> None:
+    """Owe a comment held because the engine failed a re-scoring (written now, enqueued after
+    commit), where ``PARLEY_RESCORE_HELD`` is on."""
+    if settings.PARLEY_RESCORE_HELD:
+        after_commit(record_rescore(comment))

@@ -30,6 +30,7 @@ from parley.moderation.models import (
     RestrictionKind,
 )
 from parley.moderation.permissions import check_can_moderate, moderated_sites
+from parley.moderation.pipeline import ENGINE_UNAVAILABLE, Outcome, moderate
 from parley.moderation.records import (
     comment_state,
     lock_comment,
@@ -273,6 +274,52 @@ def change_comment_status(*, comment: Comment, status: str, acting_user: Any = N
                     note=clean_note(note))
     comment.status = status
     return locked
+
+
+def rescore_held_comment(*, comment_id: int) -> str:
+    """Score again a comment held because the engine failed or timed out, and apply what the
+    pipeline decides now (an outbox task, ``PARLEY_RESCORE_HELD``).
+
+    Returns ``"skipped"`` (gone, already decided by a moderator, or already scored),
+    ``"unavailable"`` (the engine failed again: the comment stays held) or the new status.
+    Scoring runs before the write transaction opens, as in posting.
+    """
+    comment = (Comment.objects.select_related("story__site", "parent", "moderation")
+               .filter(pk=comment_id).first())
+    if comment is None or not _awaits_rescore(comment, getattr(comment, "moderation", None)):
+        return "skipped"
+    outcome = moderate(story=comment.story, text=comment.text, parent=comment.parent,
+                       author_name=comment.author_name, author_email=comment.author_email,
+                       author_user=comment.author_user, address_hash=comment.author_ip_hash)
+    if outcome.engine_version == ENGINE_UNAVAILABLE:
+        return "unavailable"
+    return _apply_rescore(comment, outcome)
+
+
+def _awaits_rescore(comment: Comment, record: Any) -> bool:
+    return (comment.status == CommentStatus.PENDING and record is not None
+            and record.engine_version == ENGINE_UNAVAILABLE and record.reviewed_at is None)
+
+
+@transaction.atomic(durable=True)
+def _apply_rescore(comment: Comment, outcome: Outcome) -> str:
+    locked, record = lock_comment(comment)
+    if not _awaits_rescore(locked, record):
+        return "skipped"  # a moderator decided while the engine was scoring
+    before = comment_state(locked, record)
+    record.decision, record.reasons = outcome.decision, outcome.reasons
+    record.scores, record.language = outcome.scores, outcome.language
+    record.engine_version = outcome.engine_version
+    record.save(update_fields=["decision", "reasons", "scores", "language", "engine_version"])
+    if outcome.status != CommentStatus.PENDING:
+        set_status(locked, outcome.status)
+        locked.public_reasons = list(outcome.public_reasons)
+        save_comment(locked, record)
+        comment_events(locked, created=False)
+        write_audit(action=AuditAction.CHANGE_STATUS, acting_user=None, comment=locked,
+                    site=locked.story.site, before=before, after=comment_state(locked, record),
+                    note="re-scored after the engine was unavailable")
+    return outcome.status
 
 
 def _bulk_comments(comment_ids: Iterable[int], acting_user: Any) -> list[Comment]:

@@ -1,21 +1,29 @@
 """What a new or decided comment sets off: webhook deliveries, e-mails, the Pending alert.
 
 ``record_comment_events`` runs inside the action's transaction: it writes the webhook delivery
-rows there (an outbox: they commit with the comment, or not at all, so a crash after the commit
-loses none) and returns what to send once the transaction has committed (Celery tasks, eager in
-the demo). The actions in ``parley.actions`` call it explicitly and hand the result to
-``parley.actions.effects.after_commit``; nothing here listens to signals.
+and e-mail rows there (``parley.moderation.outbox``: they commit with the comment, or not at
+all, so a crash after the commit loses none) and returns what enqueues them once the
+transaction has committed (Celery tasks, eager in the demo). The actions in ``parley.actions``
+call it explicitly and hand the result to ``parley.actions.effects.after_commit``; nothing here
+listens to signals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 
 from parley.comments.models import Comment, CommentStatus
-from parley.moderation import notifications, site_config, webhooks
-from parley.moderation.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from parley.moderation import notifications, outbox, site_config, webhooks
+from parley.moderation.models import (
+    OutboxKind,
+    OutboxMessage,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 ALERT_SCAN_EVERY_S = 60
 STATUS_EVENTS = {CommentStatus.PUBLISHED: WebhookEvent.PUBLISHED,
@@ -39,21 +47,38 @@ def record_comment_events(comment: Comment, *, created: bool) -> Callable[[], No
         email = notifications.rejection_email(comment)
     else:
         email = None
+    message_ids = []
+    if email is not None:
+        subject, body, recipient = email
+        message_ids.append(OutboxMessage.objects.create(
+            kind=OutboxKind.EMAIL,
+            payload={"subject": subject, "body": body, "recipients": [recipient]}).pk)
 
     def send() -> None:
         from parley.moderation import tasks
 
         for delivery_id in delivery_ids:
-            tasks.deliver_webhook.delay(delivery_id)
-        if email is not None:
-            subject, body, recipient = email
-            tasks.send_email.delay(subject, body, [recipient])
+            outbox.enqueue(WebhookDelivery, delivery_id)
+        for message_id in message_ids:
+            outbox.enqueue(OutboxMessage, message_id)
         # Without a beat scheduler (the eager demo), new posts also look for a Pending queue
-        # that waits too long: at most once a minute (the key is shared when Redis is used).
+        # that waits too long, and for outbox rows left behind: at most once a minute (the
+        # key is shared when Redis is used).
         if created and cache.add("parley:pending-alert-scan", 1, ALERT_SCAN_EVERY_S):
             tasks.alert_waiting_pending.delay()
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                tasks.sweep_outbox.delay()
 
     return send
+
+
+def record_rescore(comment: Comment) -> Callable[[], None]:
+    """Owe a comment held because the engine failed a re-scoring (in the caller's
+    transaction); return what enqueues it after commit. Only where a worker runs it
+    (``PARLEY_RESCORE_HELD``): in the eager demo it would make the poster wait again."""
+    message_id = OutboxMessage.objects.create(
+        kind=OutboxKind.RESCORE, payload={"comment_id": comment.pk}).pk
+    return lambda: outbox.enqueue(OutboxMessage, message_id)
 
 
 def record_deliveries(comment: Comment, event: str,

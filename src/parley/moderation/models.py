@@ -278,31 +278,71 @@ class WebhookEndpoint(models.Model):
         return f"{self.site} → {self.url}"
 
 
-class WebhookDelivery(models.Model):
-    """One event sent (or being retried) to one endpoint: the record a publisher can debug with."""
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+
+class OutboxRow(models.Model):
+    """A side effect owed, written in the transaction of the change that caused it (an outbox).
+
+    A Celery task claims the row (``parley.moderation.outbox.claim``: one conditional UPDATE
+    on ``attempts``, so two copies of the task never both run it) and marks it delivered or
+    failed; ``due_at`` says when it is next expected to run, so the beat's sweeper can enqueue
+    again a row whose task was lost (a crash between commit and enqueue, a killed worker).
+    """
+
+    Status = OutboxStatus
+
+    status = models.CharField(max_length=16, choices=OutboxStatus.choices,
+                              default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class WebhookDelivery(OutboxRow):
+    """One event sent (or being retried) to one endpoint: the record a publisher can debug with."""
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
                                  related_name="deliveries")
     event = models.CharField(max_length=32, choices=WebhookEvent.choices)
     payload = models.JSONField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(fields=["status", "due_at"], name="webhookdelivery_due")]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint.url} ({self.status})"
+
+
+class OutboxKind(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    RESCORE = "rescore", "Re-score a held comment"
+
+
+class OutboxMessage(OutboxRow):
+    """Any other side effect owed: an e-mail (subject, body, recipients) or the re-scoring of a
+    comment held because the engine was unavailable (comment_id)."""
+
+    kind = models.CharField(max_length=16, choices=OutboxKind.choices)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="outboxmessage_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
 
 
 class SsoIdentity(models.Model):

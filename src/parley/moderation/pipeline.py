@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 STATUS_FOR_DECISION = {"publish": "published", "review": "pending", "reject": "rejected"}
 DECISION_FOR_STATUS = {status: decision for decision, status in STATUS_FOR_DECISION.items()}
+# The engine_version of an outcome decided without the engine because it failed or timed out:
+# such a comment is held, and re-scored later where a worker runs (PARLEY_RESCORE_HELD).
+ENGINE_UNAVAILABLE = "unavailable"
 # How many earlier comments of the thread the engine sees as context.
 THREAD_CONTEXT = 5
 
@@ -228,4 +231,4 @@ def _score_with_engine(*, story: Story, text: str, parent: Comment | None,
         logger.exception("engine failed; holding comment for review")
         reason = "the engine failed"
     return Outcome(status="pending", reasons=[f"held for review: {reason}"],
-                   engine_version="unavailable")
+                   engine_version=ENGINE_UNAVAILABLE)

@@ -69,8 +69,9 @@ def active_endpoints(site_id: int) -> list[WebhookEndpoint]:
     return list(WebhookEndpoint.objects.filter(site_id=site_id, is_active=True))
 
 
-def attempt_delivery(delivery: WebhookDelivery) -> tuple[bool, str]:
-    """POST the delivery once; record the attempt; return (delivered, error)."""
+def attempt_delivery(delivery: WebhookDelivery) -> str:
+    """POST the (claimed) delivery once and store the response status; return the error, or ""
+    when delivered. ``parley.moderation.outbox.finish`` records the outcome."""
     endpoint = delivery.endpoint
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
@@ -83,7 +84,6 @@ def attempt_delivery(delivery: WebhookDelivery) -> tuple[bool, str]:
             "X-Parley-Signature": sign(endpoint.secret, timestamp, body),
         },
     )
-    delivery.attempts += 1
     error = ""
     try:
         if not endpoint.url.lower().startswith(("http://", "https://")):
@@ -95,10 +95,5 @@ def attempt_delivery(delivery: WebhookDelivery) -> tuple[bool, str]:
         error = f"HTTP {failure.code}"
     except (OSError, ValueError) as failure:
         error = str(failure)[:500] or type(failure).__name__
-    if not error:
-        delivery.status = WebhookDelivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
-    delivery.last_error = error
-    delivery.save(update_fields=["attempts", "response_status", "status", "delivered_at",
-                                 "last_error"])
-    return not error, error
+    delivery.save(update_fields=["response_status"])
+    return error
