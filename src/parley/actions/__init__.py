@@ -11,6 +11,9 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
   ``change_comment_status``, the one action that can reach any status (REMOVED included).
 - ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
 - ``sites``: a site's rules, engine thresholds and webhook endpoints.
+- ``own_comments``: a commenter editing (re-scored) or deleting their own comment, proved by
+  the comment's edit token.
+- ``reactions``: readers' "Recommend", one per reader.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
@@ -26,6 +29,13 @@ from parley.actions.moderation import (
     set_author_premoderation,
     undo_last_action,
 )
+from parley.actions.own_comments import (
+    EditRefused,
+    EditResult,
+    delete_own_comment,
+    edit_own_comment,
+)
+from parley.actions.reactions import ReactionResult, set_recommendation
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
     add_webhook_endpoint,
@@ -36,18 +46,24 @@ from parley.actions.sites import (
 from parley.actions.stories import feature_comment, update_story_settings
 
 __all__ = [
+    "EditRefused",
+    "EditResult",
     "PostResult",
+    "ReactionResult",
     "add_webhook_endpoint",
     "approve_comment",
     "ban_author",
     "bulk_approve",
     "bulk_reject",
     "change_comment_status",
+    "delete_own_comment",
+    "edit_own_comment",
     "feature_comment",
     "post_comment",
     "reject_comment",
     "report_comment",
     "set_author_premoderation",
+    "set_recommendation",
     "set_webhook_active",
     "undo_last_action",
     "update_site_policy",
