@@ -385,22 +385,35 @@ def test_article_page_query_count_does_not_grow_with_comments(
     for i in range(10):
         top = post(story, f"Top {i}.", f"Reader {i}")
         post(story, f"Reply {i}.", f"Replier {i}", parent=top)
-    with django_assert_num_queries(3):  # story, top-level page, all their replies
+    # story, top-level page, all their replies, the newest id (for the "new comments" poll)
+    with django_assert_num_queries(4):
         client.get(page_url(story))
     with django_assert_num_queries(1):  # the story (fresh, for its cache version); page cached
         response = client.get(page_url(story))
     assert response.status_code == 200 and "Reply 9." in response.content.decode()
 
 
-def test_reader_whose_comments_are_published_gets_the_cached_page(
-    client, story, django_assert_num_queries
+def test_reader_whose_comments_are_on_another_story_gets_the_cached_page(
+    client, story, other_story, django_assert_num_queries
 ):
-    client.post(post_url(story), {"text": "Mine, published.", "author_name": "Ann"})
+    client.post(post_url(other_story), {"text": "Mine, elsewhere.", "author_name": "Ann"})
+    post(story, "Someone else's.", "Bob")
     client.get(page_url(story))
-    # The cookie names a published comment: one cheap check, then the shared cached page.
+    client.get(page_url(story))
+    # The cookies name a comment on another story: one cheap check, then the shared page.
     with django_assert_num_queries(2):
         html = client.get(page_url(story)).content.decode()
-    assert "Mine, published." in html
+    assert "Someone else&#x27;s." in html or "Someone else's." in html
+    assert "/edit/" not in html
+
+
+def test_reader_with_a_comment_here_gets_edit_and_delete_links_for_it_only(client, story):
+    post(story, "Someone else's.", "Bob")
+    client.post(post_url(story), {"text": "Mine, published.", "author_name": "Ann"})
+    mine = Comment.objects.get(text="Mine, published.")
+    html = client.get(page_url(story)).content.decode()
+    assert f"/comments/{mine.pk}/edit/" in html and f"/comments/{mine.pk}/delete/" in html
+    assert html.count('class="edit-link"') == 1 and html.count('class="delete-link"') == 1
 
 
 def test_faq_states_the_site_report_threshold(client, site):
