@@ -32,14 +32,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley import actions
+from parley.actions.own_comments import EditRefused, can_edit_now, token_matches
+from parley.actions.reactions import READER_ID as READER_ID_RE
 from parley.comments import selectors
 from parley.comments.cache_keys import story_html_key, thread_html_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import InvalidInput, NotFound, ParleyError, RateLimited
-from parley.comments.forms import CommentForm, ReportForm
-from parley.actions.own_comments import EditRefused, can_edit_now, token_matches
-from parley.actions.reactions import READER_ID as READER_ID_RE
-from parley.comments.forms import EditForm
+from parley.comments.forms import CommentForm, EditForm, ReportForm
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.moderation.site_settings import ModerationSettings, site_settings
 
