@@ -463,7 +463,7 @@ def _posted(
             messages.error(request, message)
             anchor = "#comment-form"
         order = request.POST.get("order")
-        query = "?order=oldest" if order == "oldest" else ""
+        query = f"?order={order}" if order in ORDERS and order != "newest" else ""
         response = HttpResponseRedirect(
             reverse("comments:story", args=[story.slug]) + query + anchor, status=303
         )
