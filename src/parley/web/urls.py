@@ -16,4 +16,5 @@ urlpatterns = [
     path("comments/<int:comment_id>/recommend/", views.recommend_comment, name="recommend"),
     path("faq/", views.faq, name="faq"),
     path("embed.js", views.embed_js, name="embed_js"),
+    path("embed/fonts/<str:name>.woff2", views.embed_font, name="embed_font"),
 ]

@@ -704,3 +704,36 @@ def recommend_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         response.set_cookie(READER_COOKIE, reader, max_age=READER_MAX_AGE, httponly=True,
                             samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
     return response
+
+
+EMBED_FONTS = {
+    name: EMBED_SCRIPT.parent / "fonts" / f"{name}.woff2"
+    for name in ("NotoNaskhArabic-400", "NotoNaskhArabic-700")
+}
+
+
+@lru_cache(maxsize=4)
+def _font_file(name: str, mtime_ns: int) -> tuple[bytes, str]:
+    body = EMBED_FONTS[name].read_bytes()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@require_GET
+def embed_font(request: HttpRequest, name: str) -> HttpResponse:
+    """Serve the embed's Urdu fallback font to any page (fonts need CORS across origins).
+
+    Served here rather than as a static file so the embed works the same behind any static
+    files setup: the answer always allows every origin, as ``embed_js`` does.
+    """
+    path = EMBED_FONTS.get(name)
+    if path is None:
+        raise Http404(_("No such font."))
+    body, etag = _font_file(name, path.stat().st_mtime_ns)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="font/woff2")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
