@@ -231,6 +231,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # --- Internationalisation and static files --------------------------------------------------
 LANGUAGE_CODE = "en"
+# Reader pages follow the browser's Accept-Language (LocaleMiddleware) among these; Urdu pages
+# are laid out right to left. The translations: src/parley/locale/<code>/LC_MESSAGES/.
+LANGUAGES = [("en", "English"), ("ur", "اردو")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -153,3 +153,20 @@ def test_dark_scheme_follows_the_reader_and_urdu_renders(page, live_server, demo
         "[...document.fonts].filter(f => f.family.includes('Parley Naskh') "
         "&& f.status === 'loaded').length")
     assert loaded >= 1
+
+
+def test_urdu_reader_gets_a_translated_right_to_left_page(browser, live_server, demo_story):
+    actions.post_comment(story=demo_story, text=URDU, author_name="عائشہ")
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ur-PK")
+    try:
+        page = context.new_page()
+        open_story(page, live_server, demo_story)
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        assert page.get_by_role("button", name="تبصرہ پوسٹ کریں").is_visible()
+        assert page.locator("#comments-heading").inner_text().startswith("تبصرے")
+        # Replies are indented from the right in a right-to-left page.
+        page.wait_for_function("document.fonts.check('16px \"Parley Naskh\"', 'ابت')")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1100  # nothing off-page
+        page.locator("#comments").screenshot(path=str(SCREENSHOTS / "comments-urdu.png"))
+    finally:
+        context.close()

@@ -470,3 +470,14 @@ def test_a_message_is_shown_even_when_the_page_is_cached(client, story):
     assert "Sorry, we could not publish your comment" in html
     # Read once: the next view is the shared page again, without the message.
     assert "Sorry, we could not" not in client.get(page_url(story)).content.decode()
+
+
+def test_reader_page_in_urdu_is_translated_and_right_to_left(client, story):
+    post(story, "A fair point.", "Ann")
+    html = client.get(page_url(story), HTTP_ACCEPT_LANGUAGE="ur").content.decode()
+    assert '<html lang="ur" dir="rtl">' in html
+    for words in ("تبصرہ کریں", "تبصرہ پوسٹ کریں", "نئے پہلے", "نمایاں پہلے", "سفارش", "شکایت"):
+        assert words in html, words
+    assert "Post comment" not in html and "Leave a comment" not in html
+    english = client.get(page_url(story), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in english and "Post comment" in english
