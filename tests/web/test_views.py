@@ -481,3 +481,58 @@ def test_reader_page_in_urdu_is_translated_and_right_to_left(client, story):
     assert "Post comment" not in html and "Leave a comment" not in html
     english = client.get(page_url(story), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en" dir="ltr">' in english and "Post comment" in english
+
+
+def test_no_javascript_edit_and_delete_of_your_own_comment(client, story):
+    client.post(post_url(story), {"text": "Raids next week.", "author_name": "Ann"})
+    mine = Comment.objects.get(text="Raids next week.")
+    cookie = client.cookies["parley_tokens"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    token = cookie.value.split(":", 1)[1]
+    page = client.get(page_url(story)).content.decode()
+    assert token not in page  # the token never travels in a page
+    form = client.get(f"/comments/{mine.pk}/edit/").content.decode()
+    assert "Raids next week." in form and token not in form
+    response = client.post(f"/comments/{mine.pk}/edit/", {"text": "Raids <i>next</i> month."})
+    assert response.status_code == 303
+    mine.refresh_from_db()
+    assert mine.text == "Raids <i>next</i> month." and mine.edited_at is not None
+    html = client.get(page_url(story)).content.decode()
+    assert "Raids &lt;i&gt;next&lt;/i&gt; month." in html and "(edited)" in html
+    assert client.post(f"/comments/{mine.pk}/edit/", {"text": ""}).status_code == 422
+    assert client.post(f"/comments/{mine.pk}/delete/").status_code == 303
+    mine.refresh_from_db()
+    assert mine.status == CommentStatus.DELETED
+
+
+def test_strangers_and_forged_requests_cannot_edit_delete_or_recommend(story):
+    owner = Client(enforce_csrf_checks=True)
+    owner.get(page_url(story))
+    csrf = owner.cookies["csrftoken"].value
+    owner.post(post_url(story), {"text": "Mine.", "author_name": "Ann",
+                                 "csrfmiddlewaretoken": csrf})
+    mine = Comment.objects.get(text="Mine.")
+    # A forged cross-site form: the owner's cookies, no CSRF token.
+    assert owner.post(f"/comments/{mine.pk}/delete/").status_code == 403
+    assert owner.post(f"/comments/{mine.pk}/edit/", {"text": "Forged."}).status_code == 403
+    assert owner.post(f"/comments/{mine.pk}/recommend/").status_code == 403
+    # Another browser: not found, whatever it sends.
+    stranger = Client()
+    assert stranger.get(f"/comments/{mine.pk}/edit/").status_code == 404
+    assert stranger.post(f"/comments/{mine.pk}/delete/").status_code == 404
+    stranger.cookies["parley_tokens"] = f"{mine.pk}:{'A' * 43}"
+    assert stranger.post(f"/comments/{mine.pk}/delete/").status_code == 404
+    mine.refresh_from_db()
+    assert mine.status == CommentStatus.PUBLISHED and mine.text == "Mine."
+
+
+def test_no_javascript_recommend_sets_a_reader_cookie_and_counts_once(client, story):
+    comment = post(story, "Worth reading.", "Bob")
+    assert client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "1"}).status_code == 303
+    assert client.cookies["parley_reader"]["httponly"]
+    client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "1"})
+    comment.refresh_from_db()
+    assert comment.recommend_count == 1
+    fragment = client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "0"},
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert 'aria-pressed="false"' in fragment and 'class="recommend-count">0<' in fragment
