@@ -48,7 +48,7 @@ def test_article_page_shows_story_and_comment_count(client, story):
     assert "j. von hettlingen" in html and "P N Eswaran" in html
     assert "Comments are moderated and generally will be posted if they are on-topic" in html
     assert f'href="/faq/?site={story.site.slug}">Comments FAQ</a>' in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_comment_text_is_escaped_and_carries_dir_and_lang(client, story):
