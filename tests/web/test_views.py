@@ -536,3 +536,8 @@ def test_no_javascript_recommend_sets_a_reader_cookie_and_counts_once(client, st
     fragment = client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "0"},
                            HTTP_HX_REQUEST="true").content.decode()
     assert 'aria-pressed="false"' in fragment and 'class="recommend-count">0<' in fragment
+
+
+def test_faq_in_urdu(client, site):
+    html = client.get("/faq/", HTTP_ACCEPT_LANGUAGE="ur").content.decode()
+    assert "زیادہ تر تبصرے پوسٹ کرتے ہی نظر آ جاتے ہیں" in html and 'dir="rtl"' in html
