@@ -556,7 +556,7 @@
   function startPolling() {
     if (poll.timer) return;
     api("GET", "/stories/" + state.story.id + "/updates?since=0").then(function (res) {
-      poll.latest = res.data.latest_id || 0;
+      poll.latest = Math.max(poll.latest, res.data.latest_id || 0);  // our own post may be newer
       poll.timer = setInterval(checkNew, POLL_MS);
     });
   }
