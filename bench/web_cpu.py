@@ -72,8 +72,12 @@ def main() -> int:
         module, _, name = args.app.partition(":")
         app = getattr(importlib.import_module(module), name)  # by default what gunicorn serves
 
-        def call(method: str, path: str, body: bytes = b"", query: str = "") -> str:
+        last_headers: dict[str, str] = {}
+
+        def call(method: str, path: str, body: bytes = b"", query: str = "",
+                 headers: dict[str, str] | None = None) -> str:
             environ = {
+                **(headers or {}),
                 "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
                 "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
                 "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
@@ -81,7 +85,13 @@ def main() -> int:
                 "REMOTE_ADDR": "127.0.0.1",
             }
             status: list[str] = []
-            b"".join(app(environ, lambda s, h: status.append(s)))
+
+            def start(line: str, pairs: list[tuple[str, str]]) -> None:
+                status.append(line)
+                last_headers.clear()
+                last_headers.update(pairs)
+
+            b"".join(app(environ, start))
             return status[0]
 
         counts_body = json.dumps(
@@ -95,6 +105,14 @@ def main() -> int:
             "counts (10 URLs)": lambda: call("POST", "/api/v1/counts", counts_body),
             "post a comment": lambda: call("POST", "/api/v1/stories/2/comments", post_body),
         }
+        # The "N new comments" poll of an open page: unchanged (304 to its ETag) and changed.
+        call("GET", "/api/v1/stories/1/updates", query="since=1")
+        etag = last_headers.get("ETag", "")
+        cases["new-comments poll, 304"] = lambda: call(
+            "GET", "/api/v1/stories/1/updates", query="since=1",
+            headers={"HTTP_IF_NONE_MATCH": etag})
+        cases["new-comments poll, 200"] = lambda: call(
+            "GET", "/api/v1/stories/1/updates", query="since=1")
         print(f"{'case':30} {'status':>14} {'CPU ms/req':>11} {'wall ms/req':>12} "
               f"{'req/s per core':>15}")
         for name, case in cases.items():

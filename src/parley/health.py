@@ -34,10 +34,14 @@ def check_database() -> None:
 
 
 def check_cache() -> None:
-    """Write and read back a short-lived key (Redis in production)."""
+    """Write and read back a short-lived key (Redis in production). The resilient Redis cache
+    keeps serving from process memory while Redis is down; readiness still reports it, since
+    rate limits are then per process."""
     cache.set("parley:readyz", 1, 10)
     if cache.get("parley:readyz") != 1:
         raise RuntimeError("the cache did not keep a value")
+    if getattr(cache, "redis_down", lambda: False)():
+        raise RuntimeError("Redis is unreachable; serving from this process's memory")
 
 
 def check_broker() -> None:

@@ -264,6 +264,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # --- Internationalisation and static files --------------------------------------------------
 LANGUAGE_CODE = "en"
+# Reader pages follow the browser's Accept-Language (LocaleMiddleware) among these; Urdu pages
+# are laid out right to left. The translations: src/parley/locale/<code>/LC_MESSAGES/.
+LANGUAGES = [("en", "English"), ("ur", "اردو")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -340,6 +344,11 @@ PARLEY_BANNED_WORDS = env_list("PARLEY_BANNED_WORDS", [])
 PARLEY_RATE_PER_IP = os.environ.get("PARLEY_RATE_PER_IP", "10/m")
 PARLEY_RATE_PER_STORY = os.environ.get("PARLEY_RATE_PER_STORY", "120/m")
 PARLEY_RATE_PER_AUTHOR = os.environ.get("PARLEY_RATE_PER_AUTHOR", "5/m")
+# Readers' own edits and deletions, and "Recommend" toggles, per client address.
+PARLEY_RATE_EDITS = os.environ.get("PARLEY_RATE_EDITS", "10/m")
+PARLEY_RATE_REACTIONS = os.environ.get("PARLEY_RATE_REACTIONS", "30/m")
+# How long after posting a commenter may edit (a site's "edit_window_minutes" overrides it).
+PARLEY_EDIT_WINDOW_MINUTES = env_int("PARLEY_EDIT_WINDOW_MINUTES", 15)
 # Perspective-compatible API (/v1alpha1/comments:analyze): analyze calls per site API key.
 PARLEY_PERSPECTIVE_RATE = os.environ.get("PARLEY_PERSPECTIVE_RATE", "600/m")
 # True scores every comment with parley.engine; False runs the model-free rules only.

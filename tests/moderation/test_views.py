@@ -374,3 +374,36 @@ def test_items_show_the_authors_restrictions_and_toggle_premoderation(mod_client
                                **HX)
     assert b"no longer pre-moderated" in response.content
     assert b'data-restriction="premoderate"' not in response.content
+
+
+def test_comment_page_shows_the_authors_edits_and_deletion(mod_client, story, settings):
+    from parley import actions
+
+    settings.PARLEY_ENGINE = False
+    settings.RATELIMIT_ENABLE = False
+    posted = actions.post_comment(story=story, text="First <em>words</em>.", author_name="Ann")
+    actions.edit_own_comment(comment=posted.comment, token=posted.edit_token,
+                             text="Second words.")
+    actions.delete_own_comment(comment=posted.comment, token=posted.edit_token)
+    html = mod_client.get(f"/moderate/comments/{posted.comment.pk}/").content.decode()
+    assert "Changes by its author" in html
+    assert html.index("Deleted") < html.index("First &lt;em&gt;words&lt;/em&gt;.")
+    assert "Second words." in html and "<em>words" not in html
+    assert "Edited by its author" in html  # the audit trail
+
+
+def test_site_rules_set_the_edit_window(site):
+    admin = make_user("windowadmin", site=site, role="admin")
+    client = Client()
+    client.force_login(admin)
+    assert "Readers may edit their comment for" in client.get(
+        "/moderate/sites/planet/rules/").content.decode()
+    response = client.post("/moderate/sites/planet/rules/", {
+        "report_threshold_review": 1, "report_threshold_hide": 3, "edit_window_minutes": 45})
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.moderation_settings["edit_window_minutes"] == 45
+    assert site.edit_window_minutes == 45
+    bad = client.post("/moderate/sites/planet/rules/", {
+        "report_threshold_review": 1, "report_threshold_hide": 3, "edit_window_minutes": -1})
+    assert bad.status_code == 200

@@ -50,3 +50,15 @@ def test_faq_link_of_the_embed_finds_the_story_site(client, site, story):
     site.save()
     html = client.get(f"/faq/?story={story.pk}").content.decode()
     assert "Our own rules for this site." in html
+
+
+def test_embed_font_is_served_to_any_origin_and_revalidated(client):
+    response = client.get("/embed/fonts/NotoNaskhArabic-400.woff2")
+    assert response.status_code == 200 and response["Content-Type"] == "font/woff2"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.content[:4] == b"wOF2" and len(response.content) < 100_000
+    again = client.get("/embed/fonts/NotoNaskhArabic-400.woff2",
+                       HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert client.get("/embed/fonts/..%2Fembed.woff2").status_code == 404
+    assert client.get("/embed/fonts/other.woff2").status_code == 404

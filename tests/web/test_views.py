@@ -48,7 +48,7 @@ def test_article_page_shows_story_and_comment_count(client, story):
     assert "j. von hettlingen" in html and "P N Eswaran" in html
     assert "Comments are moderated and generally will be posted if they are on-topic" in html
     assert f'href="/faq/?site={story.site.slug}">Comments FAQ</a>' in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_comment_text_is_escaped_and_carries_dir_and_lang(client, story):
@@ -385,22 +385,35 @@ def test_article_page_query_count_does_not_grow_with_comments(
     for i in range(10):
         top = post(story, f"Top {i}.", f"Reader {i}")
         post(story, f"Reply {i}.", f"Replier {i}", parent=top)
-    with django_assert_num_queries(3):  # story, top-level page, all their replies
+    # story, top-level page, all their replies, the newest id (for the "new comments" poll)
+    with django_assert_num_queries(4):
         client.get(page_url(story))
     with django_assert_num_queries(1):  # the story (fresh, for its cache version); page cached
         response = client.get(page_url(story))
     assert response.status_code == 200 and "Reply 9." in response.content.decode()
 
 
-def test_reader_whose_comments_are_published_gets_the_cached_page(
-    client, story, django_assert_num_queries
+def test_reader_whose_comments_are_on_another_story_gets_the_cached_page(
+    client, story, other_story, django_assert_num_queries
 ):
-    client.post(post_url(story), {"text": "Mine, published.", "author_name": "Ann"})
+    client.post(post_url(other_story), {"text": "Mine, elsewhere.", "author_name": "Ann"})
+    post(story, "Someone else's.", "Bob")
     client.get(page_url(story))
-    # The cookie names a published comment: one cheap check, then the shared cached page.
+    client.get(page_url(story))
+    # The cookies name a comment on another story: one cheap check, then the shared page.
     with django_assert_num_queries(2):
         html = client.get(page_url(story)).content.decode()
-    assert "Mine, published." in html
+    assert "Someone else&#x27;s." in html or "Someone else's." in html
+    assert "/edit/" not in html
+
+
+def test_reader_with_a_comment_here_gets_edit_and_delete_links_for_it_only(client, story):
+    post(story, "Someone else's.", "Bob")
+    client.post(post_url(story), {"text": "Mine, published.", "author_name": "Ann"})
+    mine = Comment.objects.get(text="Mine, published.")
+    html = client.get(page_url(story)).content.decode()
+    assert f"/comments/{mine.pk}/edit/" in html and f"/comments/{mine.pk}/delete/" in html
+    assert html.count('class="edit-link"') == 1 and html.count('class="delete-link"') == 1
 
 
 def test_faq_states_the_site_report_threshold(client, site):
@@ -457,3 +470,74 @@ def test_a_message_is_shown_even_when_the_page_is_cached(client, story):
     assert "Sorry, we could not publish your comment" in html
     # Read once: the next view is the shared page again, without the message.
     assert "Sorry, we could not" not in client.get(page_url(story)).content.decode()
+
+
+def test_reader_page_in_urdu_is_translated_and_right_to_left(client, story):
+    post(story, "A fair point.", "Ann")
+    html = client.get(page_url(story), HTTP_ACCEPT_LANGUAGE="ur").content.decode()
+    assert '<html lang="ur" dir="rtl">' in html
+    for words in ("تبصرہ کریں", "تبصرہ پوسٹ کریں", "نئے پہلے", "نمایاں پہلے", "سفارش", "شکایت"):
+        assert words in html, words
+    assert "Post comment" not in html and "Leave a comment" not in html
+    english = client.get(page_url(story), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in english and "Post comment" in english
+
+
+def test_no_javascript_edit_and_delete_of_your_own_comment(client, story):
+    client.post(post_url(story), {"text": "Raids next week.", "author_name": "Ann"})
+    mine = Comment.objects.get(text="Raids next week.")
+    cookie = client.cookies["parley_tokens"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    token = cookie.value.split(":", 1)[1]
+    page = client.get(page_url(story)).content.decode()
+    assert token not in page  # the token never travels in a page
+    form = client.get(f"/comments/{mine.pk}/edit/").content.decode()
+    assert "Raids next week." in form and token not in form
+    response = client.post(f"/comments/{mine.pk}/edit/", {"text": "Raids <i>next</i> month."})
+    assert response.status_code == 303
+    mine.refresh_from_db()
+    assert mine.text == "Raids <i>next</i> month." and mine.edited_at is not None
+    html = client.get(page_url(story)).content.decode()
+    assert "Raids &lt;i&gt;next&lt;/i&gt; month." in html and "(edited)" in html
+    assert client.post(f"/comments/{mine.pk}/edit/", {"text": ""}).status_code == 422
+    assert client.post(f"/comments/{mine.pk}/delete/").status_code == 303
+    mine.refresh_from_db()
+    assert mine.status == CommentStatus.DELETED
+
+
+def test_strangers_and_forged_requests_cannot_edit_delete_or_recommend(story):
+    owner = Client(enforce_csrf_checks=True)
+    owner.get(page_url(story))
+    csrf = owner.cookies["csrftoken"].value
+    owner.post(post_url(story), {"text": "Mine.", "author_name": "Ann",
+                                 "csrfmiddlewaretoken": csrf})
+    mine = Comment.objects.get(text="Mine.")
+    # A forged cross-site form: the owner's cookies, no CSRF token.
+    assert owner.post(f"/comments/{mine.pk}/delete/").status_code == 403
+    assert owner.post(f"/comments/{mine.pk}/edit/", {"text": "Forged."}).status_code == 403
+    assert owner.post(f"/comments/{mine.pk}/recommend/").status_code == 403
+    # Another browser: not found, whatever it sends.
+    stranger = Client()
+    assert stranger.get(f"/comments/{mine.pk}/edit/").status_code == 404
+    assert stranger.post(f"/comments/{mine.pk}/delete/").status_code == 404
+    stranger.cookies["parley_tokens"] = f"{mine.pk}:{'A' * 43}"
+    assert stranger.post(f"/comments/{mine.pk}/delete/").status_code == 404
+    mine.refresh_from_db()
+    assert mine.status == CommentStatus.PUBLISHED and mine.text == "Mine."
+
+
+def test_no_javascript_recommend_sets_a_reader_cookie_and_counts_once(client, story):
+    comment = post(story, "Worth reading.", "Bob")
+    assert client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "1"}).status_code == 303
+    assert client.cookies["parley_reader"]["httponly"]
+    client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "1"})
+    comment.refresh_from_db()
+    assert comment.recommend_count == 1
+    fragment = client.post(f"/comments/{comment.pk}/recommend/", {"recommend": "0"},
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert 'aria-pressed="false"' in fragment and 'class="recommend-count">0<' in fragment
+
+
+def test_faq_in_urdu(client, site):
+    html = client.get("/faq/", HTTP_ACCEPT_LANGUAGE="ur").content.decode()
+    assert "زیادہ تر تبصرے پوسٹ کرتے ہی نظر آ جاتے ہیں" in html and 'dir="rtl"' in html

@@ -13,6 +13,9 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
 - ``sites``: a site's rules, engine thresholds, webhook endpoints and Coral phase secret.
 - ``feedback``: decisions made elsewhere (Perspective ``comments:suggestscore``, e.g. Coral's
   moderators) stored as training examples.
+- ``own_comments``: a commenter editing (re-scored) or deleting their own comment, proved by
+  the comment's edit token.
+- ``reactions``: readers' "Recommend", one per reader.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
@@ -29,6 +32,13 @@ from parley.actions.moderation import (
     set_author_premoderation,
     undo_last_action,
 )
+from parley.actions.own_comments import (
+    EditRefused,
+    EditResult,
+    delete_own_comment,
+    edit_own_comment,
+)
+from parley.actions.reactions import ReactionResult, set_recommendation
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
     add_webhook_endpoint,
@@ -40,7 +50,10 @@ from parley.actions.sites import (
 from parley.actions.stories import feature_comment, update_story_settings
 
 __all__ = [
+    "EditRefused",
+    "EditResult",
     "FeedbackResult",
+    "ReactionResult",
     "PostResult",
     "add_webhook_endpoint",
     "approve_comment",
@@ -50,11 +63,14 @@ __all__ = [
     "change_comment_status",
     "feature_comment",
     "post_comment",
+    "delete_own_comment",
+    "edit_own_comment",
     "record_suggested_score",
     "reject_comment",
     "report_comment",
     "set_author_premoderation",
     "set_coral_phase",
+    "set_recommendation",
     "set_webhook_active",
     "undo_last_action",
     "update_site_policy",

@@ -18,7 +18,7 @@ from parley import metrics
 from parley.actions.effects import after_commit, comment_events, rescore_later
 from parley.comments.client_address import hash_client_address
 from parley.comments.errors import CommentsClosed
-from parley.comments.models import Comment, CommentStatus, Story
+from parley.comments.models import Comment, CommentStatus, Story, new_edit_token
 from parley.comments.rate_limits import check_posting_rate
 from parley.comments.selectors import closed_now
 from parley.comments.services import (
@@ -41,6 +41,9 @@ class PostResult:
     status: str
     public_reasons: list[str]
     nudge: str | None
+    # The secret that lets this commenter edit or delete the comment: given out once, here;
+    # only its hash is stored.
+    edit_token: str = ""
 
 
 def post_comment(
@@ -68,21 +71,23 @@ def post_comment(
     outcome = moderate(story=story, text=text, parent=parent,
                        author_name=author_name, author_email=author_email,
                        author_user=author_user, address_hash=address_hash)
+    token, token_hash = new_edit_token()
     with PostingLock() as lock:
         comment = _write_comment(
             story=story, parent=parent, text=text, author_name=author_name,
             author_email=author_email, author_user=author_user, address_hash=address_hash,
-            outcome=outcome, lock=lock,
+            outcome=outcome, lock=lock, edit_token_hash=token_hash,
         )
     metrics.COMMENTS_POSTED.labels(status=comment.status).inc()
     return PostResult(comment=comment, status=comment.status,
-                      public_reasons=list(outcome.public_reasons), nudge=outcome.nudge)
+                      public_reasons=list(outcome.public_reasons), nudge=outcome.nudge,
+                      edit_token=token if comment.status != CommentStatus.REJECTED else "")
 
 
 @transaction.atomic(durable=True)
 def _write_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
                    author_email: str, author_user: Any, address_hash: str, outcome: Outcome,
-                   lock: PostingLock) -> Comment:
+                   lock: PostingLock, edit_token_hash: str = "") -> Comment:
     """Write the comment, its moderation record, the story's counters and the webhook
     deliveries in one transaction."""
     # First statement: count the comment on the story. It takes the story row's write lock, so
@@ -97,6 +102,7 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
         story=story, parent=parent, text=text, author_name=author_name,
         author_email=author_email, author_user=author_user, address_hash=address_hash,
         status=outcome.status, language=outcome.language, public_reasons=outcome.public_reasons,
+        edit_token_hash=edit_token_hash,
     )
     insert_record(comment=comment, decision=outcome.decision, reasons=outcome.reasons,
                   scores=outcome.scores, language=outcome.language,

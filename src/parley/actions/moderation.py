@@ -260,6 +260,8 @@ def change_comment_status(*, comment: Comment, status: str, acting_user: Any = N
     """
     if status not in CommentStatus.values:
         raise InvalidInput("status", f"Unknown comment status {status!r}.")
+    if status == CommentStatus.DELETED:  # only its author deletes; moderators remove
+        raise InvalidInput("status", "Only its author can delete a comment; remove it instead.")
     if acting_user is not None:
         check(acting_user, comment)
     locked, record = lock_comment(comment)

@@ -21,6 +21,7 @@ from parley.moderation.site_settings import parse_settings
 RULE_KEYS = (
     "banned_words", "suspect_words", "hold_links", "premoderate_all", "close_after_days",
     "report_threshold_review", "report_threshold_hide", "pending_alert_minutes",
+    "edit_window_minutes",
 )
 
 

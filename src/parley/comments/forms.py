@@ -52,3 +52,12 @@ class ReportForm(forms.Form):
         label=_("Note (optional)"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class EditForm(forms.Form):
+    """A commenter's new text for their own comment."""
+
+    text = forms.CharField(
+        label=_("Your comment"), required=False, strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+    )

@@ -18,8 +18,10 @@ from parley.comments.request_limits import read_body
 from parley.comments.selectors import origin_allowed
 
 API_PREFIX = "/api/v1/"
-ALLOWED_METHODS = "GET, POST, OPTIONS"
-ALLOWED_HEADERS = "Content-Type"
+ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
+# The embed proves a reader's own comment with X-Parley-Edit-Token and names the reader (for
+# "Recommend") with X-Parley-Reader: headers, never cookies, so no write is forgeable.
+ALLOWED_HEADERS = "Content-Type, X-Parley-Edit-Token, X-Parley-Reader, If-None-Match"
 
 
 def _too_large(error: PayloadTooLarge) -> HttpResponse:

@@ -84,6 +84,23 @@ class Site(models.Model):
         return days if days >= 1 else None
 
     @property
+    def edit_window_minutes(self) -> int:
+        """Return how long after posting a commenter may edit (``edit_window_minutes`` in the
+        site's settings; default PARLEY_EDIT_WINDOW_MINUTES, 0 turns editing off).
+
+        Read here for the same reason as ``close_after_days``: the reader page, the API and
+        the edit action all ask it, and the leaf app cannot import parley.moderation.
+        """
+        value = (self.moderation_settings or {}).get("edit_window_minutes")
+        if value is None or isinstance(value, bool):
+            return settings.PARLEY_EDIT_WINDOW_MINUTES
+        try:
+            minutes = int(value)
+        except (TypeError, ValueError):
+            return settings.PARLEY_EDIT_WINDOW_MINUTES
+        return max(minutes, 0)
+
+    @property
     def origins(self) -> list[str]:
         lines = self.allowed_origins.splitlines()
         return [line.strip().rstrip("/") for line in lines if line.strip()]
@@ -188,6 +205,9 @@ class CommentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     REJECTED = "rejected", _("Rejected")
     REMOVED = "removed", _("Removed")
+    # The commenter deleted it: kept for moderators, shown to readers as "[deleted by its
+    # author]" while replies hang under it, so the thread keeps its shape.
+    DELETED = "deleted", _("Deleted by its author")
 
 
 class Comment(models.Model):
@@ -220,6 +240,13 @@ class Comment(models.Model):
     is_featured = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # SHA-256 of the secret returned once to the commenter at posting: proof of ownership for
+    # editing and deleting without an account (see ``hash_edit_token``). Empty: nobody may.
+    edit_token_hash = models.CharField(max_length=64, blank=True, default="")
+    # When the commenter last edited the text (the earlier texts are in ``revisions``).
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Readers' "Recommend" reactions, kept by parley.actions.reactions (one per reader).
+    recommend_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
@@ -237,6 +264,64 @@ class Comment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == CommentStatus.PUBLISHED
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == CommentStatus.DELETED
+
+    def edit_window_ends(self) -> datetime:
+        """Return until when its author may edit the text (the site's window from posting)."""
+        return self.created_at + timedelta(minutes=self.story.site.edit_window_minutes)
+
+
+def hash_edit_token(raw_token: str) -> str:
+    """Return the stored form of a comment's edit token (the token itself is never stored)."""
+    return hashlib.sha256(("parley-edit:" + raw_token).encode("utf-8")).hexdigest()
+
+
+def new_edit_token() -> tuple[str, str]:
+    """Return (token, its hash): 32 random bytes, URL-safe, shown to the commenter once."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_edit_token(token)
+
+
+class CommentRevision(models.Model):
+    """A text a comment had before its author edited or deleted it (moderators see them)."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("Edited")
+        DELETE = "delete", _("Deleted")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.EDIT)
+    # The text and status before the change, and when the change was made.
+    text = models.TextField()
+    status = models.CharField(max_length=16, choices=CommentStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of #{self.comment_id}"
+
+
+class Reaction(models.Model):
+    """One reader's "Recommend" on a comment; the reader is a hashed per-browser id."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    reader_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_hash"],
+                                    name="reaction_one_per_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recommend #{self.comment_id}"
 
 
 class ReportReason(models.TextChoices):

@@ -43,3 +43,17 @@ def check_posting_rate(
             retry_after = max(retry_after, usage["time_left"], 1)
     if retry_after:
         raise RateLimited(retry_after)
+
+
+def check_rate(*, group: str, rate: str, value: str) -> None:
+    """Count one request against ``rate`` for ``value`` in ``group``; raise RateLimited past it.
+
+    Readers' edits, deletions and reactions use this, keyed on the hashed client address.
+    """
+    if not rate or not value:
+        return
+    usage = get_usage(None, group=group, key=lambda _group, _request: value, rate=rate,
+                      increment=True)
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(max(usage["time_left"], 1),
+                          "Too many requests. Please wait a moment and try again.")

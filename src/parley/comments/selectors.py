@@ -19,7 +19,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.dateparse import parse_datetime
 
 from parley.comments.cache_keys import thread_page_key
@@ -30,7 +30,8 @@ from parley.comments.models import Comment, CommentStatus, Site, Story, hash_api
 # are shown at the last level, after their ancestor, marked "Replying to NAME".
 MAX_REPLY_LEVEL = 2
 MAX_PAGE_SIZE = 100
-Order = Literal["newest", "oldest"]
+Order = Literal["newest", "oldest", "featured"]
+ORDERS = ("newest", "oldest", "featured")
 
 
 @dataclass
@@ -206,20 +207,35 @@ def published_counts(urls: list[str]) -> dict[str, int]:
 
 # --- Thread pages -----------------------------------------------------------------------------
 
-def encode_cursor(comment: Comment) -> str:
-    raw = f"{comment.created_at.isoformat()}|{comment.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(comment: Comment, *, featured: bool = False) -> str:
+    """The cursor after this comment: (created_at, id), and whether it is featured for the
+    "featured" order, whose pages are keyed on (is_featured, created_at, id)."""
+    raw = f"{comment.created_at.isoformat()}|{comment.pk}"
+    if featured:
+        raw = f"f{int(comment.is_featured)}|{raw}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     """Return (created_at, id) of the last comment of the previous page."""
+    return _decode_cursor(cursor)[1:]
+
+
+def _decode_cursor(cursor: str) -> tuple[bool | None, datetime, int]:
+    """Return (is_featured or None, created_at, id) of the previous page's last comment."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        featured = None
+        if raw[:1] == "f":
+            flag, _, raw = raw.partition("|")
+            if flag not in ("f0", "f1"):
+                raise ValueError(flag)
+            featured = flag == "f1"
         stamp, _, pk = raw.rpartition("|")
         created = parse_datetime(stamp)
         if created is None:
             raise ValueError(stamp)
-        return created, int(pk)
+        return featured, created, int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("cursor", "This page cursor is not valid; start from the first page.")\
             from None
@@ -238,12 +254,15 @@ def thread_page(
     Pages are keyed on (created_at, id), so comments posted between two requests never shift
     or repeat a page. ``include_comment_ids`` are the viewer's own comments, shown while pending.
     """
-    if order not in ("newest", "oldest"):
-        raise InvalidInput("order", 'Use "newest" or "oldest".')
+    if order not in ORDERS:
+        raise InvalidInput("order", 'Use "newest", "oldest" or "featured".')
     limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput("limit", f"Use a number from 1 to {MAX_PAGE_SIZE}.")
-    after = decode_cursor(cursor) if cursor else None
+    after = _decode_cursor(cursor) if cursor else None
+    if after is not None and (after[0] is None) != (order != "featured"):
+        raise InvalidInput("cursor", "This page cursor is for another order; start from the "
+                                     "first page.")
     own = frozenset(include_comment_ids)
     key = None
     if not own:
@@ -259,33 +278,58 @@ def thread_page(
 
 
 def _visible(comment: Comment, own: frozenset[int]) -> bool:
-    return comment.status == CommentStatus.PUBLISHED or (
+    """Shown in a thread: published, the viewer's own pending, or deleted by its author (a
+    placeholder, kept only while it has replies to show: see ``_prune_deleted``)."""
+    return comment.status in (CommentStatus.PUBLISHED, CommentStatus.DELETED) or (
         comment.status == CommentStatus.PENDING and comment.pk in own)
 
 
-def _build_page(*, story: Story, order: Order, after: tuple[datetime, int] | None, limit: int,
-                own: frozenset[int]) -> ThreadPage:
+def _build_page(*, story: Story, order: Order, after: tuple[bool | None, datetime, int] | None,
+                limit: int, own: frozenset[int]) -> ThreadPage:
     visible = Q(status=CommentStatus.PUBLISHED)
     if own:
         visible |= Q(status=CommentStatus.PENDING, pk__in=own)
+    # A top-level comment its author deleted stays as a placeholder while a reply is shown.
+    visible |= Q(Exists(Comment.objects.filter(root_id=OuterRef("pk"),
+                                               status=CommentStatus.PUBLISHED)),
+                 status=CommentStatus.DELETED)
     top = Comment.objects.filter(visible, story=story, depth=0)
-    if order == "newest":
+    if order == "featured":
+        # Featured comments first, each group newest first.
+        ordering = ("-is_featured", "-created_at", "-id")
+        if after:
+            flag, stamp, pk = after
+            top = top.filter(Q(is_featured__lt=flag) | Q(is_featured=flag, created_at__lt=stamp)
+                             | Q(is_featured=flag, created_at=stamp, id__lt=pk))
+    elif order == "newest":
         ordering = ("-created_at", "-id")
         if after:
-            top = top.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
+            top = top.filter(Q(created_at__lt=after[1]) | Q(created_at=after[1], id__lt=after[2]))
     else:
         ordering = ("created_at", "id")
         if after:
-            top = top.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1]))
+            top = top.filter(Q(created_at__gt=after[1]) | Q(created_at=after[1], id__gt=after[2]))
     roots = list(top.order_by(*ordering)[: limit + 1])
-    next_cursor = encode_cursor(roots[limit - 1]) if len(roots) > limit else None
+    next_cursor = (encode_cursor(roots[limit - 1], featured=order == "featured")
+                   if len(roots) > limit else None)
     roots = roots[:limit]
     nodes = [CommentNode(comment=c, is_own_pending=c.status == CommentStatus.PENDING)
              for c in roots]
     if nodes:
         _attach_replies(nodes, own)
+    nodes = _prune_deleted(nodes)
     return ThreadPage(comments=nodes, next_cursor=next_cursor,
                       published_count=story.published_count)
+
+
+def _prune_deleted(nodes: list[CommentNode]) -> list[CommentNode]:
+    """Drop deleted comments that have nothing shown beneath them (bottom-up)."""
+    kept = []
+    for node in nodes:
+        node.replies = _prune_deleted(node.replies)
+        if node.comment.status != CommentStatus.DELETED or node.replies:
+            kept.append(node)
+    return kept
 
 
 def _attach_replies(roots: list[CommentNode], own: frozenset[int]) -> None:
@@ -297,10 +341,13 @@ def _attach_replies(roots: list[CommentNode], own: frozenset[int]) -> None:
     container: dict[int, CommentNode] = {}  # a level-MAX node -> the node whose list holds it
     replies = Comment.objects.filter(root_id__in=list(by_id)).order_by("created_at", "id")
     parent_of: dict[int, int | None] = {}
-    author_of: dict[int, str] = {n.comment.pk: n.comment.author_name for n in roots}
+    author_of: dict[int, str] = {
+        n.comment.pk: "" if n.comment.status == CommentStatus.DELETED else n.comment.author_name
+        for n in roots}
     for reply in replies:
         parent_of[reply.pk] = reply.parent_id
-        author_of[reply.pk] = reply.author_name
+        # A deleted comment's name is not shown, not even in "Replying to".
+        author_of[reply.pk] = "" if reply.status == CommentStatus.DELETED else reply.author_name
         if not _visible(reply, own):
             continue
         ancestor_id = reply.parent_id
@@ -315,17 +362,39 @@ def _attach_replies(roots: list[CommentNode], own: frozenset[int]) -> None:
             node.level = target.level + 1
             holder = target
             if ancestor_id != reply.parent_id:
-                node.replying_to = author_of.get(reply.parent_id or 0)
+                node.replying_to = author_of.get(reply.parent_id or 0) or None
         else:
             node.level = MAX_REPLY_LEVEL
             holder = container[target.comment.pk]
-            node.replying_to = author_of.get(reply.parent_id or 0)
+            node.replying_to = author_of.get(reply.parent_id or 0) or None
         holder.replies.append(node)
         if node.level == MAX_REPLY_LEVEL:
             container[reply.pk] = holder
         by_id[reply.pk] = node
         # Count this reply for every shown ancestor in the real tree.
-        while ancestor_id is not None:
+        while ancestor_id is not None and reply.status != CommentStatus.DELETED:
             if ancestor_id in by_id:
                 by_id[ancestor_id].reply_count += 1
             ancestor_id = parent_of.get(ancestor_id)
+
+
+def story_updates(*, story_id: int, version: int, since_id: int) -> dict[str, int]:
+    """Return what a page opened at comment ``since_id`` has missed: the newest published id
+    and how many published comments (replies too) came after it, cached per story version."""
+    key = f"parley:updates:{story_id}:v{version}:{int(since_id)}"
+    data = cache.get(key)
+    if data is None:
+        published = Comment.objects.filter(story_id=story_id, status=CommentStatus.PUBLISHED)
+        latest = published.order_by("-id").values_list("id", flat=True).first() or 0
+        count = published.filter(id__gt=since_id).count() if latest > since_id else 0
+        total = Story.objects.filter(pk=story_id).values_list("published_count", flat=True)
+        data = {"story_id": story_id, "latest_id": latest, "new_count": count,
+                "published_count": total.first() or 0}
+        cache.set(key, data, settings.PARLEY_CACHE_SECONDS)
+    return data
+
+
+def latest_published_id(story: Story) -> int:
+    """The newest published comment's id on the story (0: none), for the "new comments" poll."""
+    return (Comment.objects.filter(story=story, status=CommentStatus.PUBLISHED)
+            .order_by("-id").values_list("id", flat=True).first() or 0)

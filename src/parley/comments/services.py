@@ -76,7 +76,8 @@ def check_new_comment(*, text: str, author_name: str, author_email: str,
 
 def insert_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
                    author_email: str, author_user: Any, address_hash: str, status: str,
-                   language: str, public_reasons: list[str]) -> Comment:
+                   language: str, public_reasons: list[str],
+                   edit_token_hash: str = "") -> Comment:
     """Insert a checked comment (the caller holds the transaction and moves the counters).
 
     Posters wait for SQLite's single write lock while this runs, so the INSERT is compiled once
@@ -95,6 +96,7 @@ def insert_comment(*, story: Story, parent: Comment | None, text: str, author_na
         language=language,
         status=status,
         public_reasons=public_reasons,
+        edit_token_hash=edit_token_hash,
     ))
 
 

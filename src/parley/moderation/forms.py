@@ -19,6 +19,7 @@ class SiteRulesForm(forms.Form):
         ("Holding for review", ("hold_links", "premoderate_all")),
         ("Reader reports", ("report_threshold_review", "report_threshold_hide")),
         ("Closing and alerts", ("close_after_days", "pending_alert_minutes")),
+        ("Readers' own comments", ("edit_window_minutes",)),
     )
 
     banned_words = forms.CharField(
@@ -44,6 +45,12 @@ class SiteRulesForm(forms.Form):
         help_text="E-mail moderators when a comment waits longer than this (empty: never).",
     )
 
+    edit_window_minutes = forms.IntegerField(
+        required=False, min_value=0, max_value=7 * 24 * 60,
+        help_text="Commenters may edit their comment this many minutes after posting (0: never; "
+                  "empty: Parley's default, PARLEY_EDIT_WINDOW_MINUTES). Edits are checked again.",
+    )
+
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         current = site_settings(site)
         kwargs.setdefault("initial", {
@@ -55,6 +62,7 @@ class SiteRulesForm(forms.Form):
             "report_threshold_review": current.report_threshold_review,
             "report_threshold_hide": current.report_threshold_hide,
             "pending_alert_minutes": current.pending_alert_minutes,
+            "edit_window_minutes": current.edit_window_minutes,
         })
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
@@ -87,6 +95,7 @@ class SiteRulesForm(forms.Form):
             "report_threshold_review": data["report_threshold_review"],
             "report_threshold_hide": data["report_threshold_hide"],
             "pending_alert_minutes": data["pending_alert_minutes"],
+            "edit_window_minutes": data["edit_window_minutes"],
         }
 
 

@@ -32,6 +32,7 @@ RULE_LABELS: dict[str, Any] = {
     "report_threshold_review": _("Reports before review"),
     "report_threshold_hide": _("Reports before hiding"),
     "pending_alert_minutes": _("Alert when Pending waits (minutes)"),
+    "edit_window_minutes": _("Readers may edit their comment for (minutes)"),
 }
 
 # Keys of AuditEntry.before / .after (see moderation.records.comment_state and parley.actions).

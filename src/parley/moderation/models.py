@@ -88,6 +88,8 @@ class AuditAction(models.TextChoices):
     CHANGE_SETTINGS = "change_settings", _("Changed site settings")
     CHANGE_STORY = "change_story", _("Changed story settings")
     CHANGE_STATUS = "change_status", _("Changed status")
+    AUTHOR_EDIT = "author_edit", _("Edited by its author")
+    AUTHOR_DELETE = "author_delete", _("Deleted by its author")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -6,6 +6,8 @@ decides, default 3), ``banned_words`` / ``suspect_words`` (lists of words: rejec
 ``hold_links`` (hold comments containing a link), ``premoderate_all`` (hold every comment),
 ``close_after_days`` (close stories' comments N days after publication),
 ``pending_alert_minutes`` (e-mail moderators when Pending waits longer),
+``edit_window_minutes`` (how long commenters may edit their comment; 0: never; absent: the
+PARLEY_EDIT_WINDOW_MINUTES default, read by ``Site.edit_window_minutes``),
 ``policy`` (the engine's thresholds, read by
 ``parley.engine.policy.Policy.from_dict``).
 """
@@ -34,6 +36,7 @@ class ModerationSettings:
     premoderate_all: bool = False
     close_after_days: int | None = None
     pending_alert_minutes: int | None = None
+    edit_window_minutes: int | None = None
     policy: dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,6 +51,23 @@ def _positive_int(raw: dict[str, Any], key: str, default: int | None) -> int | N
     if number < 1:
         raise InvalidInput(key, "must be at least 1.")
     return number
+
+
+MAX_EDIT_WINDOW_MINUTES = 7 * 24 * 60
+
+
+def _edit_window(raw: dict[str, Any]) -> int | None:
+    value = raw.get("edit_window_minutes")
+    if value in (None, ""):
+        return None
+    try:
+        minutes = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("edit_window_minutes", "must be a whole number.") from None
+    if not 0 <= minutes <= MAX_EDIT_WINDOW_MINUTES:
+        raise InvalidInput("edit_window_minutes",
+                           f"must be from 0 to {MAX_EDIT_WINDOW_MINUTES} minutes.")
+    return minutes
 
 
 def _words(raw: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -84,6 +104,7 @@ def parse_settings(raw: dict[str, Any] | None) -> ModerationSettings:
         premoderate_all=bool(raw.get("premoderate_all", False)),
         close_after_days=_positive_int(raw, "close_after_days", None),
         pending_alert_minutes=_positive_int(raw, "pending_alert_minutes", None),
+        edit_window_minutes=_edit_window(raw),
         policy=policy,
     )
 

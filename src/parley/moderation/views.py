@@ -286,6 +286,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     entries = audit_entries(sites=[comment.story.site], comment_id=comment.pk)
     return render(request, "moderation/comment_detail.html", {
         "c": comment, "entries": entries, "now": timezone.now(),
+        "revisions": list(comment.revisions.order_by("-id")),
         "reject_reasons": RejectReason.choices, "queue": "",
     })
 

@@ -29,7 +29,7 @@ from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
-from parley.comments.models import Comment, Site, Story
+from parley.comments.models import Comment, CommentStatus, Reaction, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
 
 router = Router(tags=["comments"])
@@ -58,11 +58,14 @@ class StoryOut(Schema):
 class CommentOut(Schema):
     id: int
     parent_id: int | None
-    author_name: str
+    author_name: str = Field(description="empty for a comment deleted by its author")
     created: datetime = Field(description="ISO 8601")
-    text: str
+    text: str = Field(description="empty for a comment deleted by its author")
     language: str = Field(description="BCP-47 code detected by the engine, empty when unknown")
-    status: Literal["published", "pending", "rejected", "removed"]
+    status: Literal["published", "pending", "rejected", "removed", "deleted"]
+    is_featured: bool = Field(False, description="chosen by the site's moderators")
+    edited: datetime | None = Field(None, description="when its author last edited it")
+    recommend_count: int = 0
     reply_count: int
     replying_to: str | None
     replies: list[CommentOut] = []
@@ -71,7 +74,7 @@ class CommentOut(Schema):
 class ThreadOut(Schema):
     story_id: int
     published_count: int
-    order: Literal["newest", "oldest"]
+    order: Literal["newest", "oldest", "featured"]
     next_cursor: str | None
     comments: list[CommentOut]
 
@@ -88,6 +91,43 @@ class PostedOut(Schema):
     status: Literal["published", "pending", "rejected"]
     public_reasons: list[str]
     nudge: str | None
+    edit_token: str | None = Field(
+        None, description="Shown only in this answer: send it as X-Parley-Edit-Token to edit "
+                          "or delete this comment. Keep it secret; it is not stored in clear.")
+    editable_until: datetime | None = Field(None, description="end of the edit window")
+
+
+class EditIn(Schema):
+    text: str
+
+
+class EditedOut(Schema):
+    comment: CommentOut
+    status: Literal["published", "pending", "deleted"]
+    changed: bool
+    public_reasons: list[str]
+    editable_until: datetime | None
+
+
+class RecommendIn(Schema):
+    recommend: bool = True
+
+
+class RecommendOut(Schema):
+    comment_id: int
+    recommended: bool
+    count: int
+
+
+class RecommendedOut(Schema):
+    comment_ids: list[int]
+
+
+class UpdatesOut(Schema):
+    story_id: int
+    latest_id: int = Field(description="the newest published comment's id (0: none)")
+    new_count: int = Field(description="published comments (replies too) with an id above since")
+    published_count: int
 
 
 class CountsIn(Schema):
@@ -145,11 +185,18 @@ def story_dict(story: Story) -> dict:
 
 def comment_dict(comment: Comment, *, reply_count: int = 0, replying_to: str | None = None,
                  replies: list[dict] | None = None) -> dict:
-    """The public view of a comment: never the email or the address hash."""
+    """The public view of a comment: never the email, the address hash or the edit token; a
+    comment deleted by its author keeps only its place in the thread."""
+    deleted = comment.status == CommentStatus.DELETED
     return {
-        "id": comment.pk, "parent_id": comment.parent_id, "author_name": comment.author_name,
-        "created": comment.created_at.isoformat(), "text": comment.text,
-        "language": comment.language, "status": comment.status, "reply_count": reply_count,
+        "id": comment.pk, "parent_id": comment.parent_id,
+        "author_name": "" if deleted else comment.author_name,
+        "created": comment.created_at.isoformat(), "text": "" if deleted else comment.text,
+        "language": "" if deleted else comment.language, "status": comment.status,
+        "is_featured": comment.is_featured and not deleted,
+        "edited": comment.edited_at.isoformat() if comment.edited_at and not deleted else None,
+        "recommend_count": 0 if deleted else comment.recommend_count,
+        "reply_count": reply_count,
         "replying_to": replying_to,
         "replies": replies or [],
     }
@@ -231,8 +278,10 @@ def find_story(request: HttpRequest, url: str):
 @router.get("/stories/{story_id}/comments",
             response={200: ThreadOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None,
-                  limit: int | None = None, order: Literal["newest", "oldest"] = "newest"):
-    """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels)."""
+                  limit: int | None = None,
+                  order: Literal["newest", "oldest", "featured"] = "newest"):
+    """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels);
+    ``featured`` puts the comments the moderators featured first, then newest first."""
     limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
     version = selectors.story_cache_version(story_id)
     body = cache.get(thread_body_key(story_id, version, order=order, cursor=cursor, limit=limit))
@@ -262,10 +311,103 @@ def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
         story=story, text=payload.text, author_name=payload.author_name,
         author_email=payload.author_email, parent=parent, client_ip=client_address(request),
     )
+    editable = bool(result.edit_token)
     return schema_response(PostedOut, {
         "comment": comment_dict(result.comment), "status": result.status,
         "public_reasons": result.public_reasons, "nudge": result.nudge,
+        "edit_token": result.edit_token or None,
+        "editable_until": result.comment.edit_window_ends() if editable else None,
     }, status=201)
+
+
+EDIT_TOKEN_HEADER = "X-Parley-Edit-Token"
+READER_HEADER = "X-Parley-Reader"
+READER_COOKIE = "parley_reader"
+
+
+def _edit_token(request: HttpRequest) -> str:
+    """The edit token, from its header only: a cookie would make these writes forgeable."""
+    return request.headers.get(EDIT_TOKEN_HEADER, "").strip()
+
+
+def _edited_answer(comment: Comment, *, changed: bool) -> HttpResponse:
+    from parley.actions.own_comments import can_edit_now
+
+    return schema_response(EditedOut, {
+        "comment": comment_dict(comment), "status": comment.status, "changed": changed,
+        "public_reasons": list(comment.public_reasons or []),
+        "editable_until": comment.edit_window_ends() if can_edit_now(comment) else None,
+    })
+
+
+@router.patch("/comments/{comment_id}",
+              response={200: EditedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                        422: ErrorOut, 429: ErrorOut})
+def edit_comment(request: HttpRequest, comment_id: int, payload: EditIn):
+    """Edit your own comment within the site's edit window (``X-Parley-Edit-Token``, the
+    token its posting returned). The new text is scored again and may be held for review; a
+    text that would be rejected is refused with 422 and the comment is unchanged."""
+    comment = selectors.get_comment(comment_id)
+    result = actions.edit_own_comment(comment=comment, token=_edit_token(request),
+                                      text=payload.text, client_ip=client_address(request))
+    return _edited_answer(result.comment, changed=result.changed)
+
+
+@router.delete("/comments/{comment_id}",
+               response={200: EditedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                         429: ErrorOut})
+def delete_comment(request: HttpRequest, comment_id: int):
+    """Delete your own comment (``X-Parley-Edit-Token``); replies stay in place under
+    "[deleted by its author]". Deleting twice answers the same."""
+    comment = selectors.get_comment(comment_id)
+    comment = actions.delete_own_comment(comment=comment, token=_edit_token(request),
+                                         client_ip=client_address(request))
+    return _edited_answer(comment, changed=True)
+
+
+@router.post("/comments/{comment_id}/recommend",
+             response={200: RecommendOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut,
+                       429: ErrorOut})
+def recommend_comment(request: HttpRequest, comment_id: int, payload: RecommendIn):
+    """Recommend a published comment (``{"recommend": false}`` takes it back) as the reader
+    named by ``X-Parley-Reader`` (a random id the browser keeps). Idempotent."""
+    comment = selectors.get_comment(comment_id)
+    result = actions.set_recommendation(
+        comment=comment, reader_id=request.headers.get(READER_HEADER, "").strip(),
+        recommend=payload.recommend, client_ip=client_address(request))
+    return schema_response(RecommendOut, {"comment_id": result.comment_id,
+                                          "recommended": result.recommended,
+                                          "count": result.count})
+
+
+@router.get("/stories/{story_id}/recommended", response={200: RecommendedOut, 422: ErrorOut})
+def recommended(request: HttpRequest, story_id: int):
+    """Which comments of the story this reader recommends (``X-Parley-Reader``, or the
+    reader page's cookie: a read, so a cookie is safe here)."""
+    from parley.actions.reactions import hash_reader
+
+    reader = (request.headers.get(READER_HEADER, "").strip()
+              or request.COOKIES.get(READER_COOKIE, ""))
+    reader_hash = hash_reader(reader)
+    ids = sorted(Reaction.objects.filter(reader_hash=reader_hash, comment__story_id=story_id)
+                 .values_list("comment_id", flat=True))
+    return schema_response(RecommendedOut, {"comment_ids": ids})
+
+
+@router.get("/stories/{story_id}/updates", response={200: UpdatesOut, 404: ErrorOut})
+def story_updates(request: HttpRequest, story_id: int, since: int = 0):
+    """What an open page polls: published comments newer than ``since`` (an id). Answers 304
+    to ``If-None-Match`` while the story's cache version is unchanged (one indexed SELECT)."""
+    version = selectors.story_cache_version(story_id)
+    etag = f'"u{story_id}-{version}-{since}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        data = selectors.story_updates(story_id=story_id, version=version, since_id=since)
+        response = schema_response(UpdatesOut, data)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @router.post("/counts", response={200: CountsOut, 422: ErrorOut})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,11 +32,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley import actions
+from parley.actions.own_comments import EditRefused, can_edit_now, token_matches
+from parley.actions.reactions import READER_ID as READER_ID_RE
 from parley.comments import selectors
 from parley.comments.cache_keys import story_html_key, thread_html_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import InvalidInput, NotFound, ParleyError, RateLimited
-from parley.comments.forms import CommentForm, ReportForm
+from parley.comments.forms import CommentForm, EditForm, ReportForm
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.moderation.site_settings import ModerationSettings, site_settings
 
@@ -44,7 +47,14 @@ OWN_COMMENTS_COOKIE = "parley_own"
 OWN_COMMENTS_SALT = "parley.comments.own-comments"
 OWN_COMMENTS_MAX_AGE = 30 * 24 * 3600
 OWN_COMMENTS_KEEP = 50
-ORDERS = ("newest", "oldest")
+# The edit tokens of the reader's own comments ("id:token,..."): httponly, so page scripts
+# (and anything injected into them) never read them; they only travel with same-site forms,
+# which CSRF protects.
+EDIT_TOKENS_COOKIE = "parley_tokens"
+# The reader's random per-browser id for "Recommend" (httponly; the API reads it only for GET).
+READER_COOKIE = "parley_reader"
+READER_MAX_AGE = 365 * 24 * 3600
+ORDERS = selectors.ORDERS
 # How long the shared HTML of a thread page may be reused: it bounds only how stale the
 # relative times may get, since a new version of the story makes a new key.
 RENDERED_COMMENTS_SECONDS = 30
@@ -71,6 +81,61 @@ def remember_own_comment(request: HttpRequest, response: HttpResponse, comment_i
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+def edit_tokens(request: HttpRequest) -> dict[int, str]:
+    """Return {comment id: edit token} of the comments this browser posted (from its cookie)."""
+    tokens: dict[int, str] = {}
+    for part in request.COOKIES.get(EDIT_TOKENS_COOKIE, "").split(","):
+        pk, _sep, token = part.partition(":")
+        if pk.isdigit() and token:
+            tokens[int(pk)] = token
+    return tokens
+
+
+def remember_edit_token(request: HttpRequest, response: HttpResponse, comment_id: int,
+                        token: str) -> None:
+    """Keep a new comment's edit token in the reader's httponly cookie (newest kept)."""
+    tokens = {pk: t for pk, t in edit_tokens(request).items() if pk != comment_id}
+    tokens[comment_id] = token
+    kept = list(tokens.items())[-OWN_COMMENTS_KEEP:]
+    response.set_cookie(
+        EDIT_TOKENS_COOKIE, ",".join(f"{pk}:{t}" for pk, t in kept),
+        max_age=OWN_COMMENTS_MAX_AGE, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def reader_id(request: HttpRequest) -> tuple[str, bool]:
+    """Return (the reader's per-browser id, whether it is new and must be set as a cookie)."""
+    current = request.COOKIES.get(READER_COOKIE, "")
+    if READER_ID_RE.match(current):
+        return current, False
+    return secrets.token_urlsafe(24), True
+
+
+def _own_comments(request: HttpRequest, story: Story) -> tuple[list[int], dict[int, Comment]]:
+    """Return (the reader's comments on this story awaiting moderation, {id: comment} of those
+    they may still edit or delete), in one query.
+
+    Only a reader with either gets a page rendered for them alone; everyone else, a reader
+    whose comments are on other stories included, is served the shared cached page.
+    """
+    tokens = edit_tokens(request)
+    posted = set(own_comment_ids(request))
+    if not tokens and not posted:
+        return [], {}
+    rows = Comment.objects.filter(
+        pk__in=sorted(posted | set(tokens)), story=story,
+        status__in=[CommentStatus.PUBLISHED, CommentStatus.PENDING],
+    ).only("id", "created_at", "status", "edit_token_hash")
+    pending, own = [], {}
+    for comment in rows:
+        if comment.status == CommentStatus.PENDING and comment.pk in posted:
+            pending.append(comment.pk)
+        if comment.pk in tokens and token_matches(comment, tokens[comment.pk]):
+            own[comment.pk] = comment
+    return pending, own
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -100,21 +165,6 @@ def _mention_targets(nodes) -> dict[str, int]:
     return targets
 
 
-def _own_pending_ids(request: HttpRequest, story: Story) -> list[int]:
-    """The reader's comments on this story still awaiting moderation.
-
-    Only these need the uncached thread path; a reader whose comments are all published (or on
-    other stories) is served the shared cached page like everyone else.
-    """
-    ids = own_comment_ids(request)
-    if not ids:
-        return []
-    return list(
-        Comment.objects.filter(pk__in=ids, story=story, status=CommentStatus.PENDING)
-        .values_list("pk", flat=True)
-    )
-
-
 def _comment_items(request: HttpRequest, context: dict, *, shared: bool) -> SafeString:
     """Render a page's comments, reusing the HTML others were served when nothing is personal.
 
@@ -129,18 +179,31 @@ def _comment_items(request: HttpRequest, context: dict, *, shared: bool) -> Safe
                           closed=context["closed"], language=get_language())
     html = cache.get(key) if shared else None
     if html is None:
-        html = render_to_string("comments/_comment_items.html", context, request)
+        # The Recommend forms carry a CSRF token: rendered with the placeholder, which every
+        # answer that includes these items replaces with the reader's own (``_fill_csrf``).
+        html = render_to_string("comments/_comment_items.html",
+                                {**context, "csrf_token": _csrf_placeholder()}, request)
         if shared:
             cache.set(key, html, RENDERED_COMMENTS_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our autoescaping template
 
 
+def _fill_csrf(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the reader's CSRF token where a rendered page or fragment has the placeholder."""
+    if response.status_code != 304 and not response.streaming:
+        body = response.content.decode("utf-8")
+        placeholder = _csrf_placeholder()
+        if placeholder in body:
+            response.content = body.replace(placeholder, get_token(request)).encode("utf-8")
+    return response
+
+
 def _thread_context(
     request: HttpRequest, story: Story, order: str, cursor: str | None,
-    own_pending: list[int] | None = None,
+    own_pending: list[int] | None = None, own: dict[int, Comment] | None = None,
 ) -> dict:
-    if own_pending is None:
-        own_pending = _own_pending_ids(request, story)
+    if own_pending is None or own is None:
+        own_pending, own = _own_comments(request, story)
     page = selectors.thread_page(
         story=story, order=order, cursor=cursor, include_comment_ids=own_pending
     )
@@ -161,11 +224,24 @@ def _thread_context(
         "more_fragment_url": f"{fragment}?{more_query}" if more_query else "",
         "order_links": [
             (value, label, f"{base}?{urlencode({'order': value})}#comments")
-            for value, label in (("newest", _("Newest first")), ("oldest", _("Oldest first")))
+            for value, label in (("newest", _("Newest first")), ("oldest", _("Oldest first")),
+                                 ("featured", _("Featured first")))
         ],
+        # The reader's own comments: Edit (while the window is open) and Delete links.
+        "own_ids": frozenset(own),
+        "editable_ids": frozenset(pk for pk, c in own.items() if _in_window(c, story)),
+        "latest_id": selectors.latest_published_id(story),
+        "updates_url": f"/api/v1/stories/{story.pk}/updates",
+        "fragment_url": fragment,
     }
-    context["comment_items"] = _comment_items(request, context, shared=not own_pending)
+    context["comment_items"] = _comment_items(request, context,
+                                              shared=not own_pending and not own)
     return context
+
+
+def _in_window(comment: Comment, story: Story) -> bool:
+    comment.story = story  # the window is the site's setting
+    return can_edit_now(comment)
 
 
 @require_GET
@@ -209,15 +285,16 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     order = _order(request)
     cursor = request.GET.get("cursor") or None
     parent = _reply_parent(request, story)
-    own_pending = _own_pending_ids(request, story)
-    shared = not own_pending and parent is None and not len(messages.get_messages(request))
+    own_pending, own = _own_comments(request, story)
+    shared = (not own_pending and not own and parent is None
+              and not len(messages.get_messages(request)))
     key = story_html_key(story.pk, story.cache_version, story.updated_at.timestamp(),
                          order=order, cursor=cursor, page_size=settings.PARLEY_PAGE_SIZE,
                          closed=story.comments_closed(), language=get_language())
     html = cache.get(key) if shared else None
     if html is None:
         try:
-            context = _thread_context(request, story, order, cursor, own_pending)
+            context = _thread_context(request, story, order, cursor, own_pending, own)
         except ParleyError as error:
             return _error_page(request, error)
         context.update(
@@ -225,7 +302,7 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
             parent=parent, site=story.site,
         )
         if not shared:
-            return render(request, "comments/story.html", context)
+            return _fill_csrf(request, render(request, "comments/story.html", context))
         context["csrf_token"] = _csrf_placeholder()
         html = render_to_string("comments/story.html", context, request)
         cache.set(key, html, RENDERED_COMMENTS_SECONDS)
@@ -246,7 +323,7 @@ def thread_fragment(request: HttpRequest, slug: str) -> HttpResponse:
         context = _thread_context(request, story, order, cursor)
     except ParleyError as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain")
-    return render(request, "comments/_more_page.html", context)
+    return _fill_csrf(request, render(request, "comments/_more_page.html", context))
 
 
 def as_sentences(reasons: list[str]) -> str:
@@ -362,6 +439,9 @@ def _posted(
             "message": message,
             "message_kind": "success" if visible else "error",
             "mentions": {},
+            "own_ids": frozenset([comment.id]) if result.edit_token else frozenset(),
+            "editable_ids": frozenset([comment.id]) if result.edit_token
+            and can_edit_now(comment) else frozenset(),
         }
         response = render(request, "comments/_posted.html", context)
         response["HX-Trigger-After-Settle"] = json.dumps(
@@ -383,12 +463,14 @@ def _posted(
             messages.error(request, message)
             anchor = "#comment-form"
         order = request.POST.get("order")
-        query = "?order=oldest" if order == "oldest" else ""
+        query = f"?order={order}" if order in ORDERS and order != "newest" else ""
         response = HttpResponseRedirect(
             reverse("comments:story", args=[story.slug]) + query + anchor, status=303
         )
     if visible:
         remember_own_comment(request, response, comment.id)
+        if result.edit_token:
+            remember_edit_token(request, response, comment.id, result.edit_token)
     return response
 
 
@@ -398,7 +480,7 @@ def _story_with_form(
     """The full page again, with the submitted form and its errors (no-JavaScript posting)."""
     context = _thread_context(request, story, _order(request), None)
     context.update(form=form, parent=parent, site=story.site)
-    return render(request, "comments/story.html", context, status=status)
+    return _fill_csrf(request, render(request, "comments/story.html", context, status=status))
 
 
 def _error_page(request: HttpRequest, error: ParleyError) -> HttpResponse:
@@ -482,5 +564,176 @@ def embed_js(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- The reader's own comment: edit and delete ---------------------------------------------
+
+def _own_comment(request: HttpRequest, comment_id: int) -> tuple[Comment, str]:
+    """The comment and the reader's token for it; 404 unless this browser posted it.
+
+    A stranger learns nothing (not even that the comment exists) from these pages.
+    """
+    comment = get_object_or_404(Comment.objects.select_related("story__site", "parent"),
+                                pk=comment_id)
+    token = edit_tokens(request).get(comment.pk, "")
+    if not token_matches(comment, token):
+        raise Http404(_("No such comment of yours."))
+    return comment, token
+
+
+def _story_anchor(comment: Comment) -> str:
+    return reverse("comments:story", args=[comment.story.slug]) + f"#comment-{comment.pk}"
+
+
+def _article_response(request: HttpRequest, comment: Comment, message: str, *,
+                      kind: str = "success") -> HttpResponse:
+    """The comment's article re-rendered (htmx swaps it in place) and a status message."""
+    level = min(comment.depth, selectors.MAX_REPLY_LEVEL)
+    container = f"replies-{comment.pk}"
+    if level >= selectors.MAX_REPLY_LEVEL:  # replies go to the list that holds this comment
+        holder = comment
+        for _step in range(comment.depth - selectors.MAX_REPLY_LEVEL + 1):
+            holder = holder.parent or holder
+        container = f"replies-{holder.pk}"
+    node = selectors.CommentNode(
+        comment=comment, level=level,
+        is_own_pending=comment.status == CommentStatus.PENDING,
+        replying_to=comment.parent.author_name
+        if comment.parent_id and comment.depth > selectors.MAX_REPLY_LEVEL else None,
+    )
+    own = comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+    context = {
+        "node": node, "comment": comment, "story": comment.story, "container": container,
+        "max_level": selectors.MAX_REPLY_LEVEL, "closed": comment.story.comments_closed(),
+        "mentions": {}, "message": message, "message_kind": kind,
+        "own_ids": frozenset([comment.pk]) if own else frozenset(),
+        "editable_ids": frozenset([comment.pk]) if can_edit_now(comment) else frozenset(),
+    }
+    response = render(request, "comments/_article_swap.html", context)
+    response["HX-Retarget"] = f"#comment-{comment.pk}-article"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Show the edit form for the reader's own comment, or save the new text (re-scored)."""
+    comment, token = _own_comment(request, comment_id)
+    template = "comments/_edit_form.html" if _is_htmx(request) else "comments/edit.html"
+    form = EditForm(request.POST or None, initial={"text": comment.text},
+                    auto_id=f"edit-{comment.pk}-%s")
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                result = actions.edit_own_comment(
+                    comment=comment, token=token, text=form.cleaned_data["text"],
+                    client_ip=client_address(request))
+            except EditRefused as error:
+                form.add_error("text", error.message)
+            except ParleyError as error:
+                status = _show_error_on_form(form, error)
+            else:
+                if result.status == CommentStatus.PENDING:
+                    message = _("Your edit is saved and awaiting moderation: others will see "
+                                "the comment again once a moderator has approved it.")
+                else:
+                    message = _("Your edit is saved.")
+                if _is_htmx(request):
+                    return _article_response(request, result.comment, message)
+                messages.success(request, message)
+                return HttpResponseRedirect(_story_anchor(comment), status=303)
+        if _is_htmx(request):
+            status = 200  # htmx swaps only successful answers; the errors are in the fragment
+    return render(request, template, {
+        "comment": comment, "story": comment.story, "form": form,
+        "editable": can_edit_now(comment),
+        "window": comment.story.site.edit_window_minutes,
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Ask to confirm, then delete the reader's own comment (its replies stay)."""
+    comment, token = _own_comment(request, comment_id)
+    template = "comments/_delete_form.html" if _is_htmx(request) else "comments/delete.html"
+    if request.method == "POST":
+        try:
+            comment = actions.delete_own_comment(comment=comment, token=token,
+                                                 client_ip=client_address(request))
+        except ParleyError as error:
+            return render(request, template, {"comment": comment, "story": comment.story,
+                                              "error": error.message},
+                          status=200 if _is_htmx(request) else error.status)
+        message = _("Your comment is deleted.")
+        if _is_htmx(request):
+            return _article_response(request, comment, message)
+        messages.success(request, message)
+        return HttpResponseRedirect(_story_anchor(comment), status=303)
+    return render(request, template, {"comment": comment, "story": comment.story})
+
+
+# --- Recommend ------------------------------------------------------------------------------
+
+@require_POST
+def recommend_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Recommend a published comment, or take it back (``recommend=0``), as this browser."""
+    comment = get_object_or_404(Comment.objects.select_related("story"), pk=comment_id)
+    reader, new_reader = reader_id(request)
+    wanted = request.POST.get("recommend", "1") != "0"
+    error = None
+    try:
+        result = actions.set_recommendation(comment=comment, reader_id=reader, recommend=wanted,
+                                            client_ip=client_address(request))
+        recommended, count = result.recommended, result.count
+    except ParleyError as failure:
+        error = failure
+        recommended, count = not wanted, comment.recommend_count
+    if _is_htmx(request):
+        response = render(request, "comments/_recommend.html", {
+            "comment": comment, "recommended": recommended, "count": count,
+            "error": error.message if error else ""})
+    elif error is not None:
+        response = _error_page(request, error)
+    else:
+        response = HttpResponseRedirect(_story_anchor(comment), status=303)
+    if new_reader:
+        response.set_cookie(READER_COOKIE, reader, max_age=READER_MAX_AGE, httponly=True,
+                            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+EMBED_FONTS = {
+    name: EMBED_SCRIPT.parent / "fonts" / f"{name}.woff2"
+    for name in ("NotoNaskhArabic-400", "NotoNaskhArabic-700")
+}
+
+
+@lru_cache(maxsize=4)
+def _font_file(name: str, mtime_ns: int) -> tuple[bytes, str]:
+    body = EMBED_FONTS[name].read_bytes()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@require_GET
+def embed_font(request: HttpRequest, name: str) -> HttpResponse:
+    """Serve the embed's Urdu fallback font to any page (fonts need CORS across origins).
+
+    Served here rather than as a static file so the embed works the same behind any static
+    files setup: the answer always allows every origin, as ``embed_js`` does.
+    """
+    path = EMBED_FONTS.get(name)
+    if path is None:
+        raise Http404(_("No such font."))
+    body, etag = _font_file(name, path.stat().st_mtime_ns)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="font/woff2")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=86400"
     response["Access-Control-Allow-Origin"] = "*"
     return response

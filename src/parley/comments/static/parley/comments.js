@@ -51,8 +51,9 @@
     if (cancelReport) {
       var slot = cancelReport.closest(".report-slot");
       var reportLink = slot && slot.parentNode.querySelector(".report-link");
+      var opened = slot && slot.dataset.opener && document.getElementById(slot.dataset.opener);
       if (slot) slot.textContent = "";
-      if (reportLink) reportLink.focus();
+      if (opened) opened.focus(); else if (reportLink) reportLink.focus();
     }
   });
 
@@ -108,7 +109,7 @@
       var bad = fresh && (fresh.querySelector("[aria-invalid=true]") || fresh.querySelector(".form-errors"));
       if (bad) { if (!bad.matches("input, textarea, select")) bad.tabIndex = -1; bad.focus(); }
     } else if (target.classList.contains("report-slot")) {
-      var first = target.querySelector("select, .report-done");
+      var first = target.querySelector("select, textarea, .report-done, .delete-form button");
       if (first) first.focus();
     } else if (target.id === "comment-list") {
       // A page loaded after our own new comment may repeat it: keep the first copy only.
@@ -125,5 +126,92 @@
         article.focus();
       }
     }
+  });
+
+  // --- Recommend: show which comments this browser recommends (the page is shared) ----------
+  var section = document.getElementById("comments");
+  function markRecommended(ids) {
+    document.querySelectorAll(".recommend-button").forEach(function (button) {
+      var on = ids.indexOf(Number(button.dataset.comment)) >= 0;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      var field = button.form && button.form.querySelector("[name=recommend]");
+      if (field) field.value = on ? "0" : "1";
+    });
+  }
+  var recommended = [];
+  function loadRecommended() {
+    if (!section || !window.fetch || document.cookie === undefined) return;
+    fetch(section.dataset.recommendedUrl, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : { comment_ids: [] };
+    }).then(function (data) {
+      recommended = data.comment_ids || [];
+      markRecommended(recommended);
+    }).catch(function () { /* the counts are still right; only the pressed state is missing */ });
+  }
+  loadRecommended();
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "comment-list") markRecommended(recommended);
+  });
+
+  // --- "N new comments — show them": poll a cheap endpoint while the page is open ----------
+  var latest = section ? Number(section.dataset.latestId || 0) : 0;
+  var notice = document.getElementById("new-comments");
+  var every = window.parleyPollMs || 20000;
+  var etag = null;
+  var waiting = 0;
+
+  function showNotice(count) {
+    notice.textContent = "";
+    if (!count) return;
+    var words = count === 1 ? section.dataset.newOne : section.dataset.newMany.replace("__N__", String(count));
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button-link new-comments-button";
+    button.textContent = words;
+    button.addEventListener("click", showNew);
+    notice.appendChild(button);
+  }
+
+  function showNew() {
+    var order = section.dataset.order || "newest";
+    var url = section.dataset.fragmentUrl + "?order=" + encodeURIComponent(order);
+    latest = waiting;
+    notice.textContent = "";
+    if (window.htmx) {
+      window.htmx.ajax("GET", url, { target: "#comment-list", swap: "innerHTML" }).then(function () {
+        var list = document.getElementById("comment-list");
+        var first = list && list.querySelector("li.comment > article");
+        if (first) { first.tabIndex = -1; first.focus(); }
+      });
+    } else {
+      location.reload();
+    }
+  }
+
+  function poll() {
+    if (!section || !notice || document.hidden) return;
+    var headers = etag ? { "If-None-Match": etag } : {};
+    fetch(section.dataset.updatesUrl + "?since=" + latest, { headers: headers, credentials: "omit" })
+      .then(function (r) {
+        if (r.status === 304 || !r.ok) return null;
+        etag = r.headers.get("ETag");
+        return r.json();
+      }).then(function (data) {
+        if (!data) return;
+        waiting = data.latest_id;
+        showNotice(data.new_count);
+        var heading = document.getElementById("comments-heading");
+        if (heading) heading.textContent = heading.textContent.replace(/\(\d+\)/, "(" + data.published_count + ")");
+      }).catch(function () { /* try again at the next tick */ });
+  }
+  if (section && notice && window.fetch) {
+    setInterval(poll, every);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
+  }
+  // Our own new comment is already on the page: it is not "new" to us.
+  document.addEventListener("parley:posted", function (event) {
+    var id = event.detail && event.detail.id;
+    if (id && id > latest) { latest = id; etag = null; }
   });
 })();

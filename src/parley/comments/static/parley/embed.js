@@ -12,7 +12,11 @@
  * text can never become markup; links are made only for http(s) URLs.
  *
  * No framework, no build step, no cookies: the API is called with CORS from allowed origins only,
- * and the reader's own comments awaiting moderation are remembered in localStorage.
+ * and the reader's own comments awaiting moderation are remembered in localStorage, as are the
+ * edit tokens of the reader's own comments (sent as X-Parley-Edit-Token) and a random reader id
+ * for "Recommend" (X-Parley-Reader): headers, never cookies, so nothing can be forged across sites.
+ * Colours are custom properties with a dark set that follows prefers-color-scheme (data-theme
+ * "light" or "dark" on the script tag fixes one); see docs/embed.md.
  */
 (function () {
   "use strict";
@@ -25,59 +29,106 @@
   var host = document.getElementById(script.getAttribute("data-target") || "parley-comments");
   if (!host || host.shadowRoot) return;
   var MAX_LEVEL = 2;
+  var POLL_MS = window.parleyPollMs || 20000;
+  // "auto": the reader's preference, where the page itself has a dark scheme (it declares
+  // color-scheme "dark" by meta tag or CSS); on a light-only page the comments stay light.
+  var theme = script.getAttribute("data-theme") || "auto";
+  var hostSchemes = getComputedStyle(document.documentElement).colorScheme + " " +
+    ((document.querySelector("meta[name=color-scheme]") || {}).content || "");
+  if (theme === "auto" && hostSchemes.indexOf("dark") < 0) theme = "light";
   var KEEP_PENDING_MS = 14 * 864e5;
   var URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 
+  // Colours: each internal --c-* takes the site's --parley-* (light) or --parley-dark-* (dark).
+  var LIGHT = { text: "#1a1a1a", muted: "#595959", link: "#0b4f8a", accent: "#1a1a1a",
+    "accent-text": "#fff", border: "#d6d6d6", background: "transparent",
+    "form-background": "#f6f4ef", focus: "#1a5fb4", field: "#fff", bad: "#a3221b",
+    featured: "#fdf6e3", "featured-text": "#6b4e00", ok: "#eef6ee", "bad-background": "#fbeeed",
+    pending: "#fff4ce", "pending-text": "#5c4400" };
+  var DARK = { text: "#e8e6e3", muted: "#b0aca6", link: "#8ab4f8", accent: "#e8e6e3",
+    "accent-text": "#161514", border: "#3d3b38", background: "transparent",
+    "form-background": "#22211f", focus: "#8ab4f8", field: "#161514", bad: "#ff8a80",
+    featured: "#2e2710", "featured-text": "#f3d27a", ok: "#16301a", "bad-background": "#3a1614",
+    pending: "#3a3000", "pending-text": "#ffe08a" };
+  function palette(prefix, colours) {
+    return Object.keys(colours).map(function (name) {
+      return "--c-" + name + ":var(--parley-" + prefix + name + "," + colours[name] + ")";
+    }).join(";");
+  }
+  var dark = ":host{" + palette("dark-", DARK) + ";color-scheme:dark}";
   var CSS = [
-    ":host{display:block;font-family:var(--parley-font,Georgia,'Times New Roman',serif);",
-    "color:var(--parley-text,#1a1a1a);background:var(--parley-background,transparent);",
+    ":host{" + palette("", LIGHT) + "}",
+    theme === "dark" ? dark : theme === "light" ? "" : "@media (prefers-color-scheme:dark){" + dark + "}",
+    ":host{display:block;font-family:var(--parley-font,Georgia,'Times New Roman'),var(--urdu),serif;",
+    "--urdu:'Noto Nastaliq Urdu','Noto Naskh Arabic','Parley Naskh';",
+    "color:var(--c-text);background:var(--c-background);",
     "font-size:var(--parley-font-size,1rem);line-height:1.55}",
     "*{box-sizing:border-box}",
-    "a{color:var(--parley-link,#0b4f8a)}",
-    ":focus-visible{outline:3px solid var(--parley-focus,#1a5fb4);outline-offset:2px}",
+    "a{color:var(--c-link)}",
+    ":focus-visible{outline:3px solid var(--c-focus);outline-offset:2px}",
     ".head{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;",
-    "border-top:3px solid var(--parley-text,#1a1a1a);padding-top:.4rem;gap:.5rem}",
-    "h2{font:700 1.05rem/1.2 var(--parley-heading-font,Arial,sans-serif);text-transform:uppercase;",
+    "border-top:3px solid var(--c-text);padding-top:.4rem;gap:.5rem}",
+    "h2{font:700 1.05rem/1.2 var(--parley-heading-font,Arial,var(--urdu),sans-serif);text-transform:uppercase;",
     "letter-spacing:.08em;margin:.4rem 0 .8rem}",
     "ol{list-style:none;margin:0;padding:0}",
-    "ol ol{margin-left:1.2rem;padding-left:.9rem;border-left:2px solid var(--parley-border,#d6d6d6)}",
+    "ol ol{margin-inline-start:1.2rem;padding-inline-start:.9rem;border-inline-start:2px solid var(--c-border)}",
     "ol:empty{display:none}",
-    "article{padding:.8rem 0;border-bottom:1px solid var(--parley-border,#d6d6d6)}",
-    ".meta{font:.85rem Arial,sans-serif;color:var(--parley-muted,#595959);display:flex;",
+    "article{padding:.8rem 0;border-bottom:1px solid var(--c-border)}",
+    ".featured>article{background:var(--c-featured);padding-inline:.6rem;border-inline-start:3px solid var(--c-featured-text)}",
+    ".badge{font:700 .7rem Arial,var(--urdu),sans-serif;text-transform:uppercase;letter-spacing:.06em;",
+    "color:var(--c-featured-text);border:1px solid var(--c-featured-text);border-radius:3px;padding:0 .35rem}",
+    ".meta{font:.85rem Arial,var(--urdu),sans-serif;color:var(--c-muted);display:flex;",
     "flex-wrap:wrap;gap:.4rem;align-items:baseline}",
-    ".author{font-weight:700;color:var(--parley-text,#1a1a1a)}",
-    ".meta a{color:var(--parley-muted,#595959);text-decoration:none}.meta a:hover{text-decoration:underline}",
+    ".author{font-weight:700;color:var(--c-text)}",
+    ".meta a{color:var(--c-muted);text-decoration:none}.meta a:hover{text-decoration:underline}",
     "h3{margin:0 0 .7rem;font-size:1rem;text-transform:uppercase;letter-spacing:.06em}",
     ".text p{margin:.35rem 0}.text{overflow-wrap:anywhere}",
-    ".note{font:.8rem Arial,sans-serif;color:var(--parley-muted,#595959);margin:.3rem 0 0}",
-    ".pending{display:inline-block;background:#fff4ce;color:#5c4400;border:1px solid #e0c060;",
-    "font:700 .8rem Arial,sans-serif;padding:.1rem .5rem;border-radius:3px;margin:.35rem 0}",
+    ".text[lang=ur],.text[lang=ar],.text[lang=fa]{font-family:var(--urdu),serif;line-height:1.9}",
+    ".note,.deleted{font:.8rem Arial,var(--urdu),sans-serif;color:var(--c-muted);margin:.3rem 0 0}.deleted{font-style:italic}",
+    ".pending{display:inline-block;background:var(--c-pending);color:var(--c-pending-text);border:1px solid var(--c-pending-text);",
+    "font:700 .8rem Arial,var(--urdu),sans-serif;padding:.1rem .5rem;border-radius:3px;margin:.35rem 0}",
     "button.link{background:none;border:0;padding:0;font:inherit;cursor:pointer;",
-    "color:var(--parley-link,#0b4f8a);text-decoration:underline}",
+    "color:var(--c-link);text-decoration:underline}",
     ".meta button.link{font-weight:600;text-decoration:none}",
     ".meta button.link:hover,.meta button.link:focus-visible{text-decoration:underline}",
-    ".actions{font:.8rem Arial,sans-serif}.actions button.link{color:var(--parley-muted,#595959)}",
-    ".more{text-align:center;margin:1rem 0}",
-    ".btn{font:700 .85rem Arial,sans-serif;background:var(--parley-accent,#1a1a1a);",
-    "color:var(--parley-accent-text,#fff);border:2px solid var(--parley-accent,#1a1a1a);",
+    ".actions{font:.8rem Arial,var(--urdu),sans-serif;display:flex;flex-wrap:wrap;gap:.3rem .9rem;align-items:center}",
+    ".actions>div{flex-basis:100%}.actions button.link{color:var(--c-muted)}",
+    ".rec{font:600 .8rem Arial,var(--urdu),sans-serif;color:var(--c-muted);background:none;border:1px solid var(--c-border);",
+    "border-radius:999px;padding:.1rem .6rem;cursor:pointer}",
+    ".rec[aria-pressed=true]{color:var(--c-field);background:var(--c-link);border-color:var(--c-link)}",
+    ".more,.new{text-align:center;margin:1rem 0}.new:empty{display:none}",
+    ".btn{font:700 .85rem Arial,var(--urdu),sans-serif;background:var(--c-accent);",
+    "color:var(--c-accent-text);border:2px solid var(--c-accent);",
     "padding:.5rem 1.2rem;cursor:pointer;border-radius:2px}",
-    ".more .btn{background:transparent;color:var(--parley-text,#1a1a1a);text-transform:uppercase;",
-    "letter-spacing:.08em;border-color:var(--parley-text,#1a1a1a)}",
-    "form{margin:1.2rem 0 .5rem;padding:1rem;background:var(--parley-form-background,#f6f4ef);",
-    "border:1px solid var(--parley-border,#d6d6d6);font-family:Arial,sans-serif}",
+    ".more .btn{background:transparent;color:var(--c-text);text-transform:uppercase;",
+    "letter-spacing:.08em;border-color:var(--c-text)}",
+    "form{margin:1.2rem 0 .5rem;padding:1rem;background:var(--c-form-background);",
+    "border:1px solid var(--c-border);font-family:Arial,var(--urdu),sans-serif}",
     ".field{margin-bottom:.8rem}label{display:block;font-weight:700;font-size:.85rem;margin-bottom:.2rem}",
-    "input,textarea,select{width:100%;font:1rem Arial,sans-serif;padding:.45rem;",
-    "border:1px solid #767676;border-radius:2px;background:#fff;color:#1a1a1a}",
-    "[aria-invalid=true]{border:2px solid #a3221b}",
-    ".error{color:#a3221b;font-weight:700;font-size:.85rem;margin:.25rem 0 0}",
-    ".status p{padding:.55rem .8rem;margin:.5rem 0;border-left:4px solid #2e7d32;background:#eef6ee}",
-    ".status.bad p{border-left-color:#a3221b;background:#fbeeed}",
-    ".notice{font:.85rem Arial,sans-serif;color:var(--parley-muted,#595959);",
-    "border-top:1px solid var(--parley-border,#d6d6d6);margin-top:1rem;padding-top:.4rem}",
-    ".notice p{margin:.3rem 0}.order{font:.85rem Arial,sans-serif}",
-    ".order button[aria-pressed=true]{font-weight:700;color:var(--parley-text,#1a1a1a);text-decoration:none}",
+    "input,textarea,select{width:100%;font:1rem Arial,var(--urdu),sans-serif,var(--urdu);padding:.45rem;",
+    "border:1px solid var(--c-muted);border-radius:2px;background:var(--c-field);color:var(--c-text)}",
+    "[aria-invalid=true]{border:2px solid var(--c-bad)}",
+    ".error{color:var(--c-bad);font-weight:700;font-size:.85rem;margin:.25rem 0 0}",
+    ".status p{padding:.55rem .8rem;margin:.5rem 0;border-inline-start:4px solid #2e7d32;background:var(--c-ok)}",
+    ".status.bad p{border-inline-start-color:var(--c-bad);background:var(--c-bad-background)}",
+    ".notice{font:.85rem Arial,var(--urdu),sans-serif;color:var(--c-muted);",
+    "border-top:1px solid var(--c-border);margin-top:1rem;padding-top:.4rem}",
+    ".notice p{margin:.3rem 0}.order{font:.85rem Arial,var(--urdu),sans-serif}",
+    ".order button[aria-pressed=true]{font-weight:700;color:var(--c-text);text-decoration:none}",
     "[hidden]{display:none!important}"
   ].join("");
+
+  // @font-face does not work inside a shadow root: the Urdu fallback face goes in the page,
+  // under a name of our own, fetched only for Arabic-script characters (unicode-range).
+  if (!document.getElementById("parley-fonts")) {
+    var faces = [[400, "400"], [700, "700"]].map(function (w) {
+      return "@font-face{font-family:'Parley Naskh';font-weight:" + w[0] + ";font-display:swap;" +
+        "src:url(" + API + "/embed/fonts/NotoNaskhArabic-" + w[1] + ".woff2) format('woff2');" +
+        "unicode-range:U+0600-06FF,U+0750-077F,U+0870-08FF,U+200C-200E,U+FB50-FDFF,U+FE70-FEFC}";
+    }).join("");
+    (document.head || document.documentElement).appendChild(
+      el("style", { id: "parley-fonts", text: faces }));
+  }
 
   function el(tag, attrs, kids) {
     var node = document.createElement(tag);
@@ -96,8 +147,8 @@
     return node;
   }
 
-  function api(method, path, body) {
-    var init = { method: method, credentials: "omit", headers: {} };
+  function api(method, path, body, headers) {
+    var init = { method: method, credentials: "omit", headers: headers || {} };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -198,6 +249,7 @@
   var heading = el("h2", { id: "parley-heading", text: "Comments" });
   var list = el("ol", { id: "parley-list", "class": "comment-list" });
   var moreBox = el("div", { "class": "more" });
+  var newBox = el("div", { "class": "new", "aria-live": "polite" });
   var status = el("div", { "class": "status", role: "status", "aria-live": "polite" });
 
   function orderButton(value, label) {
@@ -206,7 +258,8 @@
       onclick: function () { if (state.order !== value) { state.order = value; load(true); } } });
   }
   var orderNav = el("div", { "class": "order", role: "group", "aria-label": "Order of comments" },
-    [orderButton("newest", "Newest first"), " · ", orderButton("oldest", "Oldest first")]);
+    [orderButton("newest", "Newest first"), " · ", orderButton("oldest", "Oldest first"), " · ",
+      orderButton("featured", "Featured first")]);
 
   // --- The form -------------------------------------------------------------------------------
   var fields = {};
@@ -239,6 +292,7 @@
     el("p", {}, ["For more information, please see our ", faqLink])
   ]);
   section.appendChild(el("div", { "class": "head" }, [heading, orderNav]));
+  section.appendChild(newBox);
   section.appendChild(list);
   section.appendChild(moreBox);
   section.appendChild(formHome);
@@ -270,6 +324,35 @@
     try { localStorage.setItem(pendingKey(), JSON.stringify(items.slice(-50))); } catch (e) { /* private mode */ }
   }
 
+  // --- Own comments' edit tokens and the reader id (localStorage, sent as headers) -------------
+  var TOKENS = "parley:tokens:" + API;
+  function readTokens() {
+    try {
+      var all = JSON.parse(localStorage.getItem(TOKENS) || "{}");
+      return all && typeof all === "object" ? all : {};
+    } catch (e) { return {}; }
+  }
+  function saveToken(id, token, until) {
+    var all = readTokens();
+    all[id] = { token: token, until: until };
+    var ids = Object.keys(all).sort(function (a, b) { return a - b; });
+    ids.slice(0, Math.max(0, ids.length - 50)).forEach(function (old) { delete all[old]; });
+    try { localStorage.setItem(TOKENS, JSON.stringify(all)); } catch (e) { /* private mode */ }
+  }
+  function readerId() {
+    var key = "parley:reader:" + API;
+    var id = null;
+    try { id = localStorage.getItem(key); } catch (e) { /* private mode */ }
+    if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+      var bytes = new Uint8Array(18);
+      crypto.getRandomValues(bytes);
+      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      try { localStorage.setItem(key, id); } catch (e) { /* private mode: one id per visit */ }
+    }
+    return id;
+  }
+  var recommended = {};
+
   // --- Rendering comments -----------------------------------------------------------------------
   function learnNames(nodes) {
     nodes.forEach(function (c) {
@@ -282,12 +365,25 @@
   function renderComment(c, level, container, pending) {
     var repliesList = level < MAX_LEVEL ? el("ol", { id: "parley-replies-" + c.id }) : null;
     var target = repliesList || container;
+    if (c.status === "deleted") {
+      var gone = el("li", { id: "parley-comment-" + c.id, "class": "comment" }, [
+        el("article", { tabindex: "-1" }, [el("p", { "class": "deleted", text: "[deleted by its author]" })]),
+        el("div", { "class": "reply-slot" }), repliesList]);
+      state.byId[c.id] = { li: gone, level: level, target: target, data: c };
+      (c.replies || []).forEach(function (reply) {
+        target.appendChild(renderComment(reply, Math.min(level + 1, MAX_LEVEL), target, false));
+      });
+      return gone;
+    }
     var author = el("span", { "class": "author", dir: "auto", text: c.author_name });
     var replyButton = el("button", { type: "button", "class": "link", text: "Reply",
       "aria-label": "Reply to " + c.author_name,
       onclick: function () { openReply(c, level, target, replyButton, li); } });
-    var meta = el("div", { "class": "meta" }, [author, el("span", { "aria-hidden": "true", text: "|" }),
-      el("a", { href: "#parley-comment-" + c.id, onclick: jumpTo(c.id) }, [timeEl(c.created)])]);
+    var meta = el("div", { "class": "meta" }, [author,
+      c.is_featured ? el("span", { "class": "badge", text: "Featured" }) : null,
+      el("span", { "aria-hidden": "true", text: "|" }),
+      el("a", { href: "#parley-comment-" + c.id, onclick: jumpTo(c.id) }, [timeEl(c.created)]),
+      c.edited ? el("span", { "class": "edited", title: c.edited, text: "(edited)" }) : null]);
     if (!state.story.comments_closed) {
       meta.appendChild(el("span", { "aria-hidden": "true", text: "|" }));
       meta.appendChild(replyButton);
@@ -300,14 +396,28 @@
       c.replying_to ? el("p", { "class": "note" }, ["Replying to ", el("span", { dir: "auto", text: c.replying_to })]) : null,
       text
     ]);
+    var slot = el("div");
+    var actions = el("div", { "class": "actions" });
     if (!pending) {
-      var slot = el("div");
       var reportButton = el("button", { type: "button", "class": "link", text: "Report",
         "aria-label": "Report the comment by " + c.author_name,
         onclick: function () { openReport(c, slot, reportButton); } });
-      article.appendChild(el("div", { "class": "actions" }, [reportButton, slot]));
+      actions.appendChild(recommendButton(c));
+      actions.appendChild(reportButton);
     }
-    var li = el("li", { id: "parley-comment-" + c.id, "class": "comment" + (pending ? " comment-pending" : "") },
+    var own = readTokens()[c.id];
+    if (own) {
+      if (own.until && new Date(own.until).getTime() > Date.now()) {
+        actions.appendChild(el("button", { type: "button", "class": "link", text: "Edit",
+          onclick: function () { openEdit(c, slot, text, article); } }));
+      }
+      actions.appendChild(el("button", { type: "button", "class": "link", text: "Delete",
+        onclick: function () { openDelete(c, slot, li); } }));
+    }
+    actions.appendChild(slot);
+    article.appendChild(actions);
+    var li = el("li", { id: "parley-comment-" + c.id, "class": "comment" + (pending ? " comment-pending" : "") +
+      (c.is_featured ? " featured" : "") },
       [article, el("div", { "class": "reply-slot" }), repliesList]);
     state.byId[c.id] = { li: li, level: level, target: target, data: c };
     (c.replies || []).forEach(function (reply) {
@@ -360,7 +470,115 @@
       var pending = readPending().filter(function (c) { return !seen[c.id]; });
       writePending(pending);
       pending.forEach(function (c) { placeOwn(c, true); });
+      if (reset) { startPolling(); loadRecommended(); }
     });
+  }
+
+  // --- Recommend --------------------------------------------------------------------------------
+  function recommendButton(c) {
+    var count = el("span", { text: String(c.recommend_count || 0) });
+    var button = el("button", { type: "button", "class": "rec", "data-comment": c.id,
+      "aria-pressed": recommended[c.id] ? "true" : "false",
+      "aria-label": "Recommend the comment by " + c.author_name }, ["▲ Recommend ", count]);
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      api("POST", "/comments/" + c.id + "/recommend", { recommend: on }, { "X-Parley-Reader": readerId() })
+        .then(function (res) {
+          if (res.status !== 200) { say(res.data.detail || "That did not work. Please try again.", true); return; }
+          recommended[c.id] = res.data.recommended;
+          button.setAttribute("aria-pressed", res.data.recommended ? "true" : "false");
+          count.textContent = String(res.data.count);
+        });
+    });
+    return button;
+  }
+  function loadRecommended() {
+    api("GET", "/stories/" + state.story.id + "/recommended", undefined, { "X-Parley-Reader": readerId() })
+      .then(function (res) {
+        (res.data.comment_ids || []).forEach(function (id) {
+          recommended[id] = true;
+          var b = root.querySelector(".rec[data-comment='" + Number(id) + "']");
+          if (b) b.setAttribute("aria-pressed", "true");
+        });
+      });
+  }
+
+  // --- Edit and delete your own comment ---------------------------------------------------------
+  function tokenHeader(c) { return { "X-Parley-Edit-Token": (readTokens()[c.id] || {}).token || "" }; }
+  function openEdit(c, slot, textBox, article) {
+    if (slot.firstChild) { slot.textContent = ""; return; }
+    var box = el("textarea", { id: "parley-edit-" + c.id, rows: 4, dir: "auto" });
+    box.value = c.text;
+    var problem = el("p", { "class": "error", role: "alert", hidden: true });
+    slot.appendChild(el("form", { "aria-label": "Edit your comment", onsubmit: function (event) {
+      event.preventDefault();
+      api("PATCH", "/comments/" + c.id, { text: box.value }, tokenHeader(c)).then(function (res) {
+        if (res.status !== 200) {
+          problem.textContent = String(res.data.detail || "Your edit could not be saved.").replace(/^[a-z_]+: /, "");
+          problem.hidden = false;
+          return;
+        }
+        c.text = res.data.comment.text;
+        textBox.textContent = "";
+        renderText(c.text, textBox);
+        slot.textContent = "";
+        say(res.data.status === "pending" ? "Your edit is saved and awaiting moderation: others will see the comment again once a moderator has approved it."
+          : "Your edit is saved.");
+        article.focus();
+      });
+    } }, [el("div", { "class": "field" }, [el("label", { "for": box.id, text: "Your comment" }), box]), problem,
+      el("button", { type: "submit", "class": "btn", text: "Save edit" }), " ",
+      el("button", { type: "button", "class": "link", text: "Cancel", onclick: function () { slot.textContent = ""; } })]));
+    box.focus();
+  }
+  function openDelete(c, slot, li) {
+    if (slot.firstChild) { slot.textContent = ""; return; }
+    var problem = el("p", { "class": "error", role: "alert", hidden: true });
+    var yes = el("button", { type: "button", "class": "btn", text: "Delete comment", onclick: function () {
+      api("DELETE", "/comments/" + c.id, undefined, tokenHeader(c)).then(function (res) {
+        if (res.status !== 200) { problem.textContent = res.data.detail || "The comment could not be deleted."; problem.hidden = false; return; }
+        var article = li.querySelector("article");
+        article.textContent = "";
+        article.appendChild(el("p", { "class": "deleted", text: "[deleted by its author]" }));
+        if (c.status === "published") setCount(Math.max(0, state.count - 1));
+        say("Your comment is deleted.");
+        article.focus();
+      });
+    } });
+    slot.appendChild(el("div", { role: "group", "aria-label": "Delete your comment" }, [
+      el("p", { text: "Delete this comment? Replies to it stay." }), problem, yes, " ",
+      el("button", { type: "button", "class": "link", text: "Cancel", onclick: function () { slot.textContent = ""; } })]));
+    yes.focus();
+  }
+
+  // --- "N new comments — show them" ---------------------------------------------------------------
+  var poll = { latest: 0, waiting: 0, etag: null, timer: null };
+  function startPolling() {
+    if (poll.timer) return;
+    api("GET", "/stories/" + state.story.id + "/updates?since=0").then(function (res) {
+      poll.latest = Math.max(poll.latest, res.data.latest_id || 0);  // our own post may be newer
+      poll.timer = setInterval(checkNew, POLL_MS);
+    });
+  }
+  function checkNew() {
+    if (document.hidden) return;
+    var headers = poll.etag ? { "If-None-Match": poll.etag } : {};
+    fetch(API + "/api/v1/stories/" + state.story.id + "/updates?since=" + poll.latest,
+      { credentials: "omit", headers: headers }).then(function (r) {
+      if (r.status !== 200) return null;
+      poll.etag = r.headers.get("ETag");
+      return r.json();
+    }).then(function (data) {
+      if (!data) return;
+      poll.waiting = data.latest_id;
+      setCount(data.published_count);
+      newBox.textContent = "";
+      if (data.new_count) {
+        newBox.appendChild(el("button", { type: "button", "class": "link", text: data.new_count === 1
+          ? "1 new comment — show it" : data.new_count + " new comments — show them",
+          onclick: function () { poll.latest = poll.waiting; newBox.textContent = ""; state.cursor = null; load(true); } }));
+      }
+    }, function () { /* try again at the next tick */ });
   }
 
   // --- Replying ---------------------------------------------------------------------------------
@@ -434,6 +652,8 @@
       return;
     }
     var pending = data.status === "pending";
+    if (data.edit_token) saveToken(c.id, data.edit_token, data.editable_until);
+    if (!pending && c.id > poll.latest) { poll.latest = c.id; poll.etag = null; }
     if (pending) writePending(readPending().concat([c]));
     else setCount(state.count + 1);
     fields.text.control.value = "";
