@@ -131,7 +131,7 @@ def find_story_by_url(url: str) -> Story | None:
 def get_comment(comment_id: int) -> Comment:
     """Return the comment (with its story), or raise NotFound."""
     try:
-        return Comment.objects.select_related("story").get(pk=comment_id)
+        return Comment.objects.select_related("story__site").get(pk=comment_id)
     except (Comment.DoesNotExist, ValueError, TypeError):
         raise NotFound("No comment with this id.") from None
 

@@ -4,11 +4,12 @@ Each operation declares its own input and output schema, calls one selector or a
 maps domain errors (parley.comments.errors) to HTTP answers. The thread endpoint serves a
 cached, pre-serialised body keyed on the story's cache version (one query per request).
 
-CSRF: no write here is authorised by a cookie. Posting and reporting are anonymous, story
-writes need the site API key in a header, so a forged cross-site request gains nothing that a
-direct request would not; the API is therefore csrf-exempt (Ninja's default without cookie
-auth). Cross-origin reads/writes from the embed are limited by CORS to each site's allowed
-origins (parley.comments.middleware).
+CSRF: no write here is authorised by a cookie (story writes need the site API key in a header),
+so the API is csrf-exempt (Ninja's default without cookie auth). But posting and reporting are
+anonymous and counted per address, so a forged cross-site request would act from each visitor's
+own address: the API guard (parley.comments.middleware) refuses writes that are not
+application/json (415) or come from an origin no site allows (403), and posting and reporting
+check the story's own site here (``_check_site_origin``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from parley.comments.client_address import client_address
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
 from parley.comments.ids import MAX_ID
 from parley.comments.json_input import BadJson
+from parley.comments.middleware import check_origin
 from parley.comments.models import Comment, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
 
@@ -252,6 +254,13 @@ class SiteKeyAuth(HttpBearer):
             return None
 
 
+def _check_site_origin(request: HttpRequest, site: Site) -> None:
+    """Refuse a browser write from an origin this story's site does not allow (403)."""
+    refusal = check_origin(request, site.origins)
+    if refusal:
+        raise Forbidden(refusal)
+
+
 # --- Operations-------------------------------------------------------------------------------
 
 @router.get("/stories/{story_id}", response={200: StoryOut, 404: ErrorOut, **QUERY_ERRORS})
@@ -302,6 +311,7 @@ def post_comment(request: HttpRequest, payload: CommentIn,
     allow. 429 (with Retry-After): this address, this author or this story is posting too fast.
     """
     story = selectors.get_story(story_id)
+    _check_site_origin(request, story.site)
     parent = None
     if payload.parent_id is not None:
         try:
@@ -330,6 +340,7 @@ def report_comment(request: HttpRequest, payload: ReportIn,
                    comment_id: int = Path(..., **ID_RANGE)):
     """Flag a published comment for the moderators (429: this address reports too fast)."""
     comment = selectors.get_comment(comment_id)
+    _check_site_origin(request, comment.story.site)
     report = actions.report_comment(comment=comment, reason=payload.reason, note=payload.note,
                                      client_ip=client_address(request))
     return schema_response(ReportOut, {"id": report.pk, "comment_id": comment.pk,
