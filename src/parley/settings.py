@@ -268,6 +268,9 @@ PARLEY_BANNED_WORDS = env_list("PARLEY_BANNED_WORDS", [])
 PARLEY_RATE_PER_IP = os.environ.get("PARLEY_RATE_PER_IP", "10/m")
 PARLEY_RATE_PER_STORY = os.environ.get("PARLEY_RATE_PER_STORY", "120/m")
 PARLEY_RATE_PER_AUTHOR = os.environ.get("PARLEY_RATE_PER_AUTHOR", "5/m")
+# Reports per client address, overall and on one comment.
+PARLEY_RATE_REPORTS_PER_IP = os.environ.get("PARLEY_RATE_REPORTS_PER_IP", "20/m")
+PARLEY_RATE_REPORTS_PER_COMMENT = os.environ.get("PARLEY_RATE_REPORTS_PER_COMMENT", "3/h")
 # Perspective-compatible API (/v1alpha1/comments:analyze): analyze calls per site API key.
 PARLEY_PERSPECTIVE_RATE = os.environ.get("PARLEY_PERSPECTIVE_RATE", "600/m")
 # True scores every comment with parley.engine; False runs the model-free rules only.
