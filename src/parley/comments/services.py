@@ -244,6 +244,19 @@ LATEST_ARTICLE_DATE = datetime(2200, 1, 1, tzinfo=UTC)
 DATE_FIELDS = ("published_at", "closes_at")
 
 
+# C0 control characters but tab and line breaks, and DEL: PostgreSQL refuses NUL in text.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_story_field(name: str, value: Any) -> Any:
+    """Return an article field as stored: dates in range (UTC), text without control chars."""
+    if name in DATE_FIELDS and value is not None:
+        return check_article_date(name, value)
+    if isinstance(value, str):
+        return _CONTROL_CHARS.sub("", value)
+    return value
+
+
 def check_article_date(field: str, value: datetime) -> datetime:
     """Return ``value`` in UTC (naive means UTC), or raise InvalidInput when it is outside
     1800-2199: year 9999 at -05:00 or year 1 at +05:00 cannot even be stored."""
@@ -276,9 +289,7 @@ def save_story(*, site: Site, url: str, title: str, **fields) -> tuple[Story, bo
                                   exclude_pk=story.pk)
     story.title = title
     for name, value in fields.items():
-        if name in DATE_FIELDS and value is not None:
-            value = check_article_date(name, value)
-        setattr(story, name, value)
+        setattr(story, name, _clean_story_field(name, value))
     story.save()
     if not created:
         update_story_counters(story_id=story.pk)  # cached pages show the article's flags
@@ -303,9 +314,7 @@ def update_story(*, story_id: int, site: Site, **fields: Any) -> Story:
     if "slug" in fields:
         fields["slug"] = _unique_slug(site, fields["slug"] or story.title, exclude_pk=story.pk)
     for name, value in fields.items():
-        if name in DATE_FIELDS and value is not None:
-            value = check_article_date(name, value)
-        setattr(story, name, value)
+        setattr(story, name, _clean_story_field(name, value))
     if fields:
         story.save(update_fields=[*fields, "updated_at"])
         update_story_counters(story_id=story.pk)  # cached pages show the article's flags
