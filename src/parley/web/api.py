@@ -122,7 +122,7 @@ class CountsOut(Schema):
 
 class ReportIn(Schema):
     reason: Literal["abusive", "off_topic", "spam", "other"]
-    note: str = Field("", description="Optional; at most 500 characters are kept.")
+    note: str = Field("", description="Optional; at most 500 characters (422 beyond).")
 
 
 class ReportOut(Schema):
