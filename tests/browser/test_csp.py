@@ -25,6 +25,18 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+@pytest.fixture
+def page(browser, settings):
+    """A page with the Content-Security-Policy enforced (the shared fixture bypasses it)."""
+    settings.PARLEY_ENGINE = False
+    settings.RATELIMIT_ENABLE = False
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB",
+                                  bypass_csp=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
 def watch(page) -> list[str]:
     seen: list[str] = []
     page.add_init_script(LISTEN)
