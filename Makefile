@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo prod install test soak lint bench bench-engine bench-posting bench-pg-posting clean
+.PHONY: demo prod install test soak soak-fuzz lint bench bench-engine bench-posting bench-pg-posting clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ soak: install
 
 lint: install
 	$(BIN)/ruff check src tests training bench
+
+# The schemathesis fuzz of the whole OpenAPI schema with many more examples than `make test`
+# gives it (PARLEY_FUZZ_EXAMPLES per generation mode and operation), and the hostile probes.
+FUZZ_EXAMPLES ?= 300
+soak-fuzz: install
+	PARLEY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider \
+		tests/web/test_fuzz_openapi.py tests/web/test_hostile_input.py
 
 bench: install
 	$(BIN)/python bench/web.py

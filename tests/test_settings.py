@@ -119,3 +119,16 @@ def test_a_per_process_cache_in_production_is_warned():
 def test_debug_on_is_warned_and_excuses_the_rest():
     with override_settings(DEBUG=True, PARLEY_ENGINE=False, CACHES=LOCMEM):
         assert _warning_ids() == {"parley.W003"}
+
+
+def test_several_workers_without_a_shared_cache_are_named_in_the_warning(monkeypatch):
+    from django.core.checks import run_checks
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    with override_settings(DEBUG=False, PARLEY_ENGINE=True, CACHES=LOCMEM,
+                           PARLEY_RATE_PER_IP="10/m"):
+        [warning] = [m for m in run_checks() if m.id == "parley.W002"]
+    assert "4 web workers" in warning.msg and "4 x PARLEY_RATE_PER_IP (10/m)" in warning.msg
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    with override_settings(DEBUG=False, PARLEY_ENGINE=True, CACHES=REDIS):
+        assert not [m for m in run_checks() if m.id == "parley.W002"]

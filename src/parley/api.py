@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
+from parley.comments.json_input import load_json
 from parley.coral.api import router as coral_router
 from parley.web.api import register_error_handlers
 from parley.web.api import router as comments_router
 
 
 class StrictJsonParser(Parser):
-    """Decode the body as UTF-8 first, so bad bytes and bad JSON get their own 400 message."""
+    """Parse bodies with ``load_json``: bad UTF-8, bad JSON, lone surrogates and deep nesting
+    each get their own 400 message (``web.api.http_error`` reads it from the cause)."""
 
     def parse_body(self, request: HttpRequest):
-        return json.loads(request.body.decode("utf-8"))
+        return load_json(request.body)
 
 
 api = NinjaAPI(

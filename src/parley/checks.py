@@ -6,6 +6,7 @@ that way on purpose; silence one with ``SILENCED_SYSTEM_CHECKS`` once the choice
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -31,18 +32,32 @@ def check_engine_on_in_production(app_configs: Any = None, **kwargs: Any) -> lis
 @register()
 def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """Warn when the cache is per process outside DEBUG: rate limits and thread caches then
-    differ between workers, so several workers multiply every posting limit."""
+    differ between workers, so several workers multiply every posting limit. The number of
+    workers is read from WEB_CONCURRENCY, which gunicorn uses as its default ``--workers``."""
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend in REDIS_CACHES or settings.DEBUG:
         return []
-    return [
-        Warning(
-            f"The cache ({backend.rsplit('.', 1)[-1]}) is not shared between processes: with "
-            "several workers each has its own rate-limit counters and cached threads.",
-            hint="Set REDIS_URL when running more than one worker.",
-            id="parley.W002",
-        )
-    ]
+    workers = web_workers()
+    name = backend.rsplit(".", 1)[-1]
+    if workers > 1:
+        message = (f"{workers} web workers (WEB_CONCURRENCY) run without a shared cache ({name}): "
+                   "each counts its own rate limits, so one address may post about "
+                   f"{workers} x PARLEY_RATE_PER_IP ({settings.PARLEY_RATE_PER_IP}) and report "
+                   f"{workers} x PARLEY_RATE_REPORTS_PER_IP, and cached threads differ.")
+    else:
+        message = (f"The cache ({name}) is not shared between processes: with several "
+                   "workers each has its own rate-limit counters (the per-address limit is "
+                   "per worker) and cached threads.")
+    return [Warning(message, hint="Set REDIS_URL when running more than one worker.",
+                    id="parley.W002")]
+
+
+def web_workers() -> int:
+    """Return the web worker count that WEB_CONCURRENCY announces (1 when unset or unreadable)."""
+    try:
+        return max(1, int(os.environ.get("WEB_CONCURRENCY", "") or 1))
+    except ValueError:
+        return 1
 
 
 @register()

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "ninja",  # serves the API docs page's Swagger UI from its own static files (works offline)
     "parley.comments",
     "parley.moderation",
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "parley.urls"
@@ -254,11 +257,39 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("PARLEY_SECURE_COOKIES", False)
+# PARLEY_HTTPS: the site is only served over https (directly or through a TLS proxy).
+PARLEY_HTTPS = env_bool("PARLEY_HTTPS", False)
+PARLEY_BEHIND_TLS_PROXY = env_bool("PARLEY_BEHIND_TLS_PROXY", False)
+SESSION_COOKIE_SECURE = env_bool("PARLEY_SECURE_COOKIES", PARLEY_HTTPS)
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto, Django (and the URLs it
 # builds, such as the Perspective discovery document's) must know the request was https.
-if env_bool("PARLEY_BEHIND_TLS_PROXY", False):
+if PARLEY_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS: SecurityMiddleware sends it on https answers only (as the proxy's header says), for a
+# year by default once the site says it is https; PARLEY_HSTS_SECONDS=0 turns it off.
+SECURE_HSTS_SECONDS = env_int(
+    "PARLEY_HSTS_SECONDS", 31_536_000 if (PARLEY_HTTPS or PARLEY_BEHIND_TLS_PROXY) else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARLEY_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# Content-Security-Policy (django-csp) on every page: reader pages, moderator pages, the API
+# docs. Scripts only from Parley's own files (no inline script, no eval); inline styles stay
+# allowed (score bars, chart legends and htmx's indicator style set them); no framing, no
+# plugins, forms post only here. The embed script is read by other origins' pages: a CSP on
+# its own answer does not apply to the page that loads it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
@@ -349,6 +380,9 @@ PARLEY_RATE_EDITS = os.environ.get("PARLEY_RATE_EDITS", "10/m")
 PARLEY_RATE_REACTIONS = os.environ.get("PARLEY_RATE_REACTIONS", "30/m")
 # How long after posting a commenter may edit (a site's "edit_window_minutes" overrides it).
 PARLEY_EDIT_WINDOW_MINUTES = env_int("PARLEY_EDIT_WINDOW_MINUTES", 15)
+# Reports per client address, overall and on one comment.
+PARLEY_RATE_REPORTS_PER_IP = os.environ.get("PARLEY_RATE_REPORTS_PER_IP", "20/m")
+PARLEY_RATE_REPORTS_PER_COMMENT = os.environ.get("PARLEY_RATE_REPORTS_PER_COMMENT", "3/h")
 # Perspective-compatible API (/v1alpha1/comments:analyze): analyze calls per site API key.
 PARLEY_PERSPECTIVE_RATE = os.environ.get("PARLEY_PERSPECTIVE_RATE", "600/m")
 # True scores every comment with parley.engine; False runs the model-free rules only.

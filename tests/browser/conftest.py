@@ -78,7 +78,11 @@ def page(browser, dialogs, settings):
     """A fresh browser context and page; dialogs are recorded, dismissed, and traps installed."""
     settings.PARLEY_ENGINE = False
     settings.RATELIMIT_ENABLE = False
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    # bypass_csp: Playwright's string predicates (wait_for_function) run through eval, which
+    # Parley's Content-Security-Policy forbids; tests/browser/test_csp.py runs the pages with
+    # the policy enforced and fails on any violation.
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB",
+                                  bypass_csp=True)
     context.add_init_script(XSS_TRAP)
     context.set_default_timeout(10_000)
     new_page = context.new_page()

@@ -84,6 +84,26 @@ def post_comment(
                       edit_token=token if comment.status != CommentStatus.REJECTED else "")
 
 
+PARENT_HELD_REASON = "the parent comment is awaiting moderation"
+PARENT_HELD_PUBLIC = "Your reply will be shown once the comment it answers has been approved."
+
+
+def _hold_if_parent_hidden(outcome: Outcome, parent: Comment) -> None:
+    """Hold a publishable reply whose parent readers cannot see (still pending, or hidden since).
+
+    A reply is shown under its parent, so publishing it under a pending parent would count a
+    comment no reader can see. It waits in the queue, with the reason, for a moderator. The
+    parent's status is read fresh and its row locked (before the story's, as moderation actions
+    lock them), so an approval of the parent either commits first or waits for this write.
+    """
+    status = (Comment.objects.select_for_update().filter(pk=parent.pk)
+              .values_list("status", flat=True).first())
+    if status != CommentStatus.PUBLISHED:
+        outcome.status = CommentStatus.PENDING.value
+        outcome.reasons = [*outcome.reasons, PARENT_HELD_REASON]
+        outcome.public_reasons = [PARENT_HELD_PUBLIC]
+
+
 @transaction.atomic(durable=True)
 def _write_comment(*, story: Story, parent: Comment | None, text: str, author_name: str,
                    author_email: str, author_user: Any, address_hash: str, outcome: Outcome,
@@ -94,6 +114,8 @@ def _write_comment(*, story: Story, parent: Comment | None, text: str, author_na
     # counts stay right under concurrency and the story cannot close until this commits; then
     # ask again whether it is open (a moderator may have closed it while we were scoring). A
     # held or rejected comment changes no counter but takes the lock and checks all the same.
+    if parent is not None and outcome.status == CommentStatus.PUBLISHED:
+        _hold_if_parent_hidden(outcome, parent)
     published = outcome.status == CommentStatus.PUBLISHED
     if not update_story_counters(story_id=story.pk, published_delta=int(published),
                                  bump_cache=published) or closed_now(story):

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
+from parley.comments.client_address import hash_client_address
 from parley.comments.models import Comment, CommentStatus, Report
+from parley.comments.rate_limits import check_report_rate
 from parley.comments.services import create_report
 from parley.moderation.models import AuditAction
 from parley.moderation.records import (
@@ -24,8 +26,10 @@ def report_comment(*, comment: Comment, reason: str, note: str = "", client_ip: 
                    reporter_user: Any = None) -> Report:
     """Record a reader's flag; hide the comment once its open reports reach the site's threshold.
 
-    A repeated report by the same reader returns the earlier one and changes nothing.
+    A repeated report by the same reader returns the earlier one and changes nothing. Every
+    attempt counts against the address's report limits (RateLimited when over).
     """
+    check_report_rate(address_hash=hash_client_address(client_ip), comment_id=comment.pk)
     report, created = create_report(comment=comment, reason=reason, note=note,
                                     client_ip=client_ip, reporter_user=reporter_user)
     if created:

@@ -7,4 +7,9 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from parley import checks  # noqa: F401  (registers the settings checks)
+        from parley.comments.ids import IdConverter
+
+        register_converter(IdConverter, "id")  # <id:...> in URL patterns: fits a bigint

@@ -1,7 +1,18 @@
-"""The JSON API's guard: body size before parsing, and CORS for sites' allowed origins.
+"""The JSON API's guard: body size before parsing, forged cross-site writes, and CORS for sites'
+allowed origins.
 
 Only paths under /api/v1/ are touched. CORS answers only origins listed in a site's
 ``allowed_origins`` (never a wildcard) and never allows credentials: the API uses no cookies.
+
+Cross-site forgery: a page on any origin may send a "simple" request (a POST whose body is
+``text/plain`` or a form) without a CORS preflight, and the visitor's browser sends it from the
+visitor's own address. So every write (POST, PUT, PATCH, DELETE) must be
+``Content-Type: application/json`` (415 otherwise: that type needs a preflight, which only allowed
+origins pass), and a write that names an Origin must come from the site itself or an origin some
+site allows (403 otherwise; without Origin, ``Sec-Fetch-Site: cross-site`` is refused too). The
+posting and report views then check the story's own site (``check_origin``). Calls with an API key
+(``X-Parley-Key`` or ``Authorization``) are server-to-server and skip the Origin check: a browser
+cannot add those headers across origins without a preflight, which allows only Content-Type.
 Every API request then goes on through the rest of the middleware stack to its view, as any
 other request does.
 """
@@ -24,9 +35,50 @@ ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Content-Type, X-Parley-Edit-Token, X-Parley-Reader, If-None-Match"
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON_TYPE = "application/json"
+
+
+def _refuse(status: int, message: str) -> HttpResponse:
+    body = json.dumps({"detail": message})
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
 def _too_large(error: PayloadTooLarge) -> HttpResponse:
-    body = json.dumps({"detail": error.message})
-    return HttpResponse(body, status=413, content_type="application/json")
+    return _refuse(413, error.message)
+
+
+def has_api_key(request: HttpRequest) -> bool:
+    """Return whether the request carries a site API key (checked by the view, 401 if wrong)."""
+    return bool(request.headers.get("X-Parley-Key") or request.headers.get("Authorization"))
+
+
+def own_origin(request: HttpRequest) -> str:
+    """Return "scheme://host[:port]" of Parley itself, as a browser on its pages sends it."""
+    return f"{request.scheme}://{request.get_host()}".lower()
+
+
+def check_origin(request: HttpRequest, allowed: list[str] | None = None) -> str | None:
+    """Return why a write from a browser page must be refused, or None when it may go on.
+
+    ``allowed`` is one site's allowed origins; None means "allowed by any site" (the guard's
+    check, before the view knows the site). Key-authenticated calls are never refused here.
+    """
+    if has_api_key(request):
+        return None
+    origin = request.headers.get("Origin")
+    if origin is None:
+        if request.headers.get("Sec-Fetch-Site", "") in ("cross-site", "same-site"):
+            return "Cross-site requests without an Origin header cannot write."
+        return None
+    origin = origin.strip().rstrip("/").lower()
+    if origin == own_origin(request):
+        return None
+    if allowed is not None:
+        return None if origin in (o.lower() for o in allowed) else \
+            "This origin is not allowed to post to this site."
+    ok = origin_allowed(origin)
+    return None if ok else "This origin is not allowed to post to this site."
 
 
 class ApiGuardMiddleware:
@@ -42,7 +94,8 @@ class ApiGuardMiddleware:
         if request.method == "OPTIONS" and origin and \
                 "Access-Control-Request-Method" in request.headers:
             return self._preflight(origin)
-        response = self._check_size(request) or self.get_response(request)
+        response = (self._check_size(request) or self._check_write(request)
+                    or self.get_response(request))
         if origin and origin_allowed(origin):
             allow_origin(response, origin)
         return response
@@ -53,6 +106,15 @@ class ApiGuardMiddleware:
         except PayloadTooLarge as error:
             return _too_large(error)
         return None
+
+    def _check_write(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method not in WRITE_METHODS:
+            return None
+        if (request.content_type or "").lower() != JSON_TYPE:
+            return _refuse(415, "Send the request body as JSON, with "
+                                "Content-Type: application/json.")
+        refusal = check_origin(request)
+        return _refuse(403, refusal) if refusal else None
 
     def _preflight(self, origin: str) -> HttpResponse:
         return preflight_answer(origin, allowed=origin_allowed(origin),

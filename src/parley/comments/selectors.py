@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from parley.comments.cache_keys import thread_page_key
 from parley.comments.errors import Forbidden, InvalidInput, NotFound
+from parley.comments.ids import MAX_ID, is_ascii_number
 from parley.comments.models import Comment, CommentStatus, Site, Story, hash_api_key
 
 # Replies nest this many levels below a top-level comment (three levels in all); deeper replies
@@ -135,7 +136,7 @@ def find_story_by_url(url: str, *, site: Site | None = None) -> Story | None:
 def get_comment(comment_id: int) -> Comment:
     """Return the comment (with its story), or raise NotFound."""
     try:
-        return Comment.objects.select_related("story").get(pk=comment_id)
+        return Comment.objects.select_related("story__site").get(pk=comment_id)
     except (Comment.DoesNotExist, ValueError, TypeError):
         raise NotFound("No comment with this id.") from None
 
@@ -182,15 +183,23 @@ def origin_allowed(origin: str) -> bool:
     return allowed
 
 
+def _count_key(url: object) -> str:
+    """The canonical form of a URL to count, or "" for one that cannot name a story."""
+    from parley.comments.services import canonicalise_url
+
+    try:
+        return canonicalise_url(url) if isinstance(url, str) else ""
+    except ValueError:  # urlsplit: "http://[::1" (an unclosed IPv6 host), a bad port
+        return ""
+
+
 def published_counts(urls: list[str]) -> dict[str, int]:
     """Return the published comment count of each URL (0 for unknown ones), in one query.
 
     Not cached: this one indexed query is as cheap as checking a cached value for staleness.
     It is the listing pages' hot path, so it is plain SQL on the indexed url column.
     """
-    from parley.comments.services import canonicalise_url
-
-    canonical = {url: canonicalise_url(url) if isinstance(url, str) else "" for url in urls}
+    canonical = {url: _count_key(url) for url in urls}
     wanted = sorted({c for c in canonical.values() if c})
     counts: dict[str, int] = {}
     if wanted:
@@ -233,10 +242,15 @@ def _decode_cursor(cursor: str) -> tuple[bool | None, datetime, int]:
             featured = flag == "f1"
         stamp, _, pk = raw.rpartition("|")
         created = parse_datetime(stamp)
-        if created is None:
+        if created is None or created.tzinfo is None or not is_ascii_number(pk):
             raise ValueError(stamp)
+        # In UTC, as the database compares it: 9999-12-31 at -05:00 or 0001-01-01 at +05:00
+        # overflow here (OverflowError), not in the database driver.
+        created = created.astimezone(UTC)
+        if int(pk) > MAX_ID:
+            raise ValueError(pk)
         return featured, created, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("cursor", "This page cursor is not valid; start from the first page.")\
             from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 
 from parley import prepared_insert
 from parley.comments.client_address import hash_client_address
-from parley.comments.errors import BadRequest, InvalidInput
+from parley.comments.errors import BadRequest, InvalidInput, NotFound
 from parley.comments.models import Comment, CommentStatus, Report, ReportReason, Site, Story
 from parley.engine.normalise import normalise_text
 
@@ -239,6 +240,39 @@ def ensure_story(*, site: Site, url: str, title: str, **fields) -> Story:
         return Story.objects.get(site=site, url=url)
 
 
+#: Article dates a newsroom can mean: archives reach back to the 1800s; nothing is dated 2200.
+EARLIEST_ARTICLE_DATE = datetime(1800, 1, 1, tzinfo=UTC)
+LATEST_ARTICLE_DATE = datetime(2200, 1, 1, tzinfo=UTC)
+DATE_FIELDS = ("published_at", "closes_at")
+
+
+# C0 control characters but tab and line breaks, and DEL: PostgreSQL refuses NUL in text.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_story_field(name: str, value: Any) -> Any:
+    """Return an article field as stored: dates in range (UTC), text without control chars."""
+    if name in DATE_FIELDS and value is not None:
+        return check_article_date(name, value)
+    if isinstance(value, str):
+        return _CONTROL_CHARS.sub("", value)
+    return value
+
+
+def check_article_date(field: str, value: datetime) -> datetime:
+    """Return ``value`` in UTC (naive means UTC), or raise InvalidInput when it is outside
+    1800-2199: year 9999 at -05:00 or year 1 at +05:00 cannot even be stored."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        value = None
+    if value is None or not EARLIEST_ARTICLE_DATE <= value < LATEST_ARTICLE_DATE:
+        raise InvalidInput(field, "must be a date from the year 1800 to 2199.")
+    return value
+
+
 @transaction.atomic
 def save_story(*, site: Site, url: str, title: str, **fields) -> tuple[Story, bool]:
     """Create or update the site's story at this URL (the API-key call); return (story, created)."""
@@ -257,9 +291,33 @@ def save_story(*, site: Site, url: str, title: str, **fields) -> tuple[Story, bo
                                   exclude_pk=story.pk)
     story.title = title
     for name, value in fields.items():
-        setattr(story, name, value)
+        setattr(story, name, _clean_story_field(name, value))
     story.save()
     if not created:
         update_story_counters(story_id=story.pk)  # cached pages show the article's flags
     return story, created
 
+
+
+@transaction.atomic
+def update_story(*, story_id: int, site: Site, **fields: Any) -> Story:
+    """Change only the given fields of one of the site's stories (the API's PATCH).
+
+    Raises NotFound for another site's story, so a key never learns what other sites hold.
+    """
+    unknown = set(fields) - set(STORY_FIELDS)
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "Unknown story field.")
+    story = Story.objects.select_for_update().filter(site=site, pk=story_id).first()
+    if story is None:
+        raise NotFound("No story with this id on this site.")
+    if "title" in fields:
+        fields["title"] = _clean_title(fields["title"])
+    if "slug" in fields:
+        fields["slug"] = _unique_slug(site, fields["slug"] or story.title, exclude_pk=story.pk)
+    for name, value in fields.items():
+        setattr(story, name, _clean_story_field(name, value))
+    if fields:
+        story.save(update_fields=[*fields, "updated_at"])
+        update_story_counters(story_id=story.pk)  # cached pages show the article's flags
+    return story

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from parley.comments.errors import InvalidInput
+from parley.comments.ids import parse_int
 from parley.moderation.permissions import moderated_site, moderated_sites
 from parley.moderation.views import handles_errors, my_sites
 
@@ -24,12 +24,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     site_slug = request.GET.get("site", "")
     sites = [moderated_site(request.user, site_slug)] if site_slug else my_sites(request)
     raw_days = request.GET.get("days", "14")
-    if not raw_days.isdigit() or not 1 <= int(raw_days) <= 90:
-        raise InvalidInput("days", "choose 1 to 90 days.")
-    stats = dashboard(sites=sites, days=int(raw_days))
+    days = parse_int(raw_days, field="days", lo=1, hi=90, message="choose 1 to 90 days.")
+    stats = dashboard(sites=sites, days=days)
     labels = [d.strftime("%d %b") for d in stats.days]
     return render(request, "moderation/dashboard.html", {
-        "stats": stats, "site_slug": site_slug, "days": int(raw_days),
+        "stats": stats, "site_slug": site_slug, "days": days,
         "all_sites": moderated_sites(request.user),
         "per_day_chart": stacked_bars(labels, [
             ("published", "#137333", stats.published), ("held", "#f9ab00", stats.held),

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from parley.comments.errors import InvalidInput
+from parley.comments.ids import parse_id
 from parley.comments.models import Comment, CommentStatus, Report, Site
 from parley.moderation.models import AuditEntry, DecisionLabel
 from parley.moderation.site_settings import site_settings
@@ -49,8 +50,6 @@ class QueueFilters:
         story = (params.get("story") or "").strip()
         attribute = (params.get("attr") or "").strip().upper()
         raw_min = (params.get("min") or "").strip()
-        if story and not story.isdigit():
-            raise InvalidInput("story", "must be a story number.")
         if attribute and attribute not in SCORE_ATTRIBUTES:
             raise InvalidInput("attr", "unknown attribute.")
         min_score = None
@@ -62,7 +61,8 @@ class QueueFilters:
             if not 0.0 <= min_score <= 1.0:
                 raise InvalidInput("min", "must be a number between 0 and 1.")
         return cls(
-            story_id=int(story) if story else None,
+            story_id=parse_id(story, field="story", message="must be a story number.")
+            if story else None,
             attribute=attribute,
             min_score=min_score,
             reason=(params.get("reason") or "").strip()[:60],

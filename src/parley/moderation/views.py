@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parley import actions
 from parley.comments.errors import Forbidden, InvalidInput, ParleyError
+from parley.comments.ids import parse_id, parse_int
 from parley.comments.models import Comment, Site, Story
 from parley.moderation.models import AuditAction, RejectReason
 from parley.moderation.permissions import moderated_comment, moderated_site, moderated_sites
@@ -123,9 +124,8 @@ def queue(request: HttpRequest, site_slug: str | None = None) -> HttpResponse:
     context = _queue_context(request, site_slug)
     sites = context["sites"]
     raw_from = request.GET.get("from", "")
-    if raw_from and not raw_from.isdigit():
-        raise InvalidInput("from", "must be a comment number.")
-    start = int(raw_from) if raw_from else None
+    start = parse_id(raw_from, field="from", message="must be a comment number.") \
+        if raw_from else None
     pending = context["queue"] == "pending"
     comments = queue_page(
         context["queue"], sites=sites, filters=context["filters"],
@@ -155,11 +155,10 @@ def poll(request: HttpRequest, site_slug: str | None = None) -> HttpResponse:
     """New items of the queue since ``after`` (appended by htmx) and fresh counts (out of band)."""
     context = _queue_context(request, site_slug)
     raw_after = request.GET.get("after", "0")
-    if not raw_after.isdigit():
-        raise InvalidInput("after", "must be a comment number.")
+    after = parse_int(raw_after, field="after", lo=0, message="must be a comment number.")
     comments = queue_page(
         context["queue"], sites=context["sites"], filters=context["filters"],
-        after_id=int(raw_after),
+        after_id=after,
     )
     if context["queue"] != "pending":
         comments.reverse()  # inserted at the top, newest first
@@ -172,10 +171,7 @@ ACTIONS = ("approve", "reject", "feature", "unfeature", "ban", "suspend", "premo
 
 
 def _int_field(request: HttpRequest, name: str, *, lo: int, hi: int) -> int:
-    raw = request.POST.get(name, "").strip()
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
-        raise InvalidInput(name, f"must be a whole number from {lo} to {hi}.")
-    return int(raw)
+    return parse_int(request.POST.get(name, ""), field=name, lo=lo, hi=hi)
 
 
 @require_POST
@@ -251,9 +247,7 @@ def _render_item(request: HttpRequest, comment_id: int, *, message: str) -> Http
 def bulk_action(request: HttpRequest) -> HttpResponse:
     """Approve or reject the selected comments, all in one transaction."""
     raw_ids = request.POST.getlist("ids")
-    if not all(i.isdigit() for i in raw_ids):
-        raise InvalidInput("ids", "must be comment numbers.")
-    ids = [int(i) for i in raw_ids]
+    ids = [parse_id(i, field="ids", message="must be comment numbers.") for i in raw_ids]
     action = request.POST.get("action", "")
     if action == "approve":
         actions.bulk_approve(comment_ids=ids, acting_user=request.user)

@@ -7,10 +7,10 @@ instead of silently giving default results.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from parley.comments.json_input import BadJson, load_json
 from parley.engine.normalise import normalise_text
 from parley.engine.types import ABUSE_ATTRIBUTES
 
@@ -82,18 +82,12 @@ def model_for_attribute(name: str) -> str | None:
 
 def parse_body(raw: bytes) -> dict[str, Any]:
     """Decode the request body into a JSON object, or raise Google's invalid-payload error."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise errors.invalid_json("The body is not UTF-8.") from exc
-    if not text.strip():
+    if not raw.strip():
         raise errors.invalid_argument("The request body is empty: send an AnalyzeComment request.")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise errors.invalid_json(
-            f"Unexpected token at line {exc.lineno} column {exc.colno}: {exc.msg}."
-        ) from exc
+        data = load_json(raw)
+    except BadJson as exc:
+        raise errors.invalid_json(exc.message) from exc
     if not isinstance(data, dict):
         raise errors.invalid_json("The request must be a JSON object.")
     return data

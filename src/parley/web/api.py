@@ -4,11 +4,12 @@ Each operation declares its own input and output schema, calls one selector or a
 maps domain errors (parley.comments.errors) to HTTP answers. The thread endpoint serves a
 cached, pre-serialised body keyed on the story's cache version (one query per request).
 
-CSRF: no write here is authorised by a cookie. Posting and reporting are anonymous, story
-writes need the site API key in a header, so a forged cross-site request gains nothing that a
-direct request would not; the API is therefore csrf-exempt (Ninja's default without cookie
-auth). Cross-origin reads/writes from the embed are limited by CORS to each site's allowed
-origins (parley.comments.middleware).
+CSRF: no write here is authorised by a cookie (story writes need the site API key in a header),
+so the API is csrf-exempt (Ninja's default without cookie auth). But posting and reporting are
+anonymous and counted per address, so a forged cross-site request would act from each visitor's
+own address: the API guard (parley.comments.middleware) refuses writes that are not
+application/json (415) or come from an origin no site allows (403), and posting and reporting
+check the story's own site here (``_check_site_origin``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -29,6 +30,9 @@ from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
+from parley.comments.ids import MAX_ID
+from parley.comments.json_input import BadJson
+from parley.comments.middleware import check_origin
 from parley.comments.models import Comment, CommentStatus, Reaction, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
 
@@ -37,9 +41,23 @@ router = Router(tags=["comments"])
 
 # --- Schemas ----------------------------------------------------------------------------------
 
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
 class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
+    detail: str = Field(description="What was wrong, for a person to read.")
+    field: str | None = Field(None, description="The field at fault, when there is one.")
+    errors: list[FieldErrorOut] | None = Field(None, description="422: every field at fault.")
+
+
+# What every operation may answer besides its own codes. 400: a body that is not JSON (bad
+# UTF-8, a lone surrogate, nesting deeper than 32); 413: a body over PARLEY_MAX_BODY_BYTES;
+# 415: a body sent as another Content-Type than application/json; 422: a field out of range.
+QUERY_ERRORS = {422: ErrorOut}
+BODY_ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut}
+ID_RANGE = {"ge": 1, "le": MAX_ID}
 
 
 class StoryOut(Schema):
@@ -80,10 +98,13 @@ class ThreadOut(Schema):
 
 
 class CommentIn(Schema):
-    text: str
-    author_name: str
-    author_email: str = ""
-    parent_id: int | None = None
+    text: str = Field(description="The comment, 1 to PARLEY_MAX_COMMENT_CHARS (5,000) "
+                                  "characters after trimming.")
+    author_name: str = Field(description="1 to PARLEY_MAX_NAME_CHARS (80) characters.")
+    author_email: str = Field("", description="Optional; never shown. An e-mail address or "
+                                              "empty.")
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID,
+                                  description="The comment this one replies to.")
 
 
 class PostedOut(Schema):
@@ -131,7 +152,8 @@ class UpdatesOut(Schema):
 
 
 class CountsIn(Schema):
-    urls: list[str] = Field(..., max_length=100)
+    urls: list[str] = Field(..., max_length=100,
+                            description="Up to 100 story URLs; one that is not a story counts 0.")
 
 
 class CountsOut(Schema):
@@ -140,7 +162,7 @@ class CountsOut(Schema):
 
 class ReportIn(Schema):
     reason: Literal["abusive", "off_topic", "spam", "other"]
-    note: str = ""
+    note: str = Field("", description="Optional; at most 500 characters (422 beyond).")
 
 
 class ReportOut(Schema):
@@ -149,18 +171,39 @@ class ReportOut(Schema):
     reason: str
 
 
+ARTICLE_DATE = "ISO 8601 date-time from the year 1800 to 2199 (no offset means UTC)."
+
+
 class StoryIn(Schema):
-    url: str
+    """A whole story (PUT semantics): a field left out takes its default."""
+
+    url: str = Field(description="The story's canonical http(s) URL, at most 1,000 characters.",
+                     json_schema_extra={"format": "uri"})
     title: str
     slug: str | None = None
     standfirst: str = ""
     dateline: str = ""
     body: str = ""
     publication_line: str = ""
-    published_at: datetime | None = None
+    published_at: datetime | None = Field(None, description=ARTICLE_DATE)
     is_closed: bool = False
-    closes_at: datetime | None = None
+    closes_at: datetime | None = Field(None, description=ARTICLE_DATE)
     premoderate: bool = False
+
+
+class StoryPatchIn(Schema):
+    """A partial update: only the fields sent change; the others keep their values."""
+
+    title: str | None = None
+    slug: str | None = None
+    standfirst: str | None = None
+    dateline: str | None = None
+    body: str | None = None
+    publication_line: str | None = None
+    published_at: datetime | None = Field(None, description=ARTICLE_DATE)
+    is_closed: bool | None = None
+    closes_at: datetime | None = Field(None, description=ARTICLE_DATE)
+    premoderate: bool | None = None
 
 
 class EmbedStoryIn(Schema):
@@ -258,16 +301,23 @@ class SiteKeyAuth(HttpBearer):
             return None
 
 
-# --- Operations -------------------------------------------------------------------------------
+def _check_site_origin(request: HttpRequest, site: Site) -> None:
+    """Refuse a browser write from an origin this story's site does not allow (403)."""
+    refusal = check_origin(request, site.origins)
+    if refusal:
+        raise Forbidden(refusal)
 
-@router.get("/stories/{story_id}", response={200: StoryOut, 404: ErrorOut})
-def get_story(request: HttpRequest, story_id: int):
+
+# --- Operations-------------------------------------------------------------------------------
+
+@router.get("/stories/{story_id}", response={200: StoryOut, 404: ErrorOut, **QUERY_ERRORS})
+def get_story(request: HttpRequest, story_id: int = Path(..., **ID_RANGE)):
     """A story by id."""
     return schema_response(StoryOut, story_dict(selectors.get_story(story_id)))
 
 
-@router.get("/stories", response={200: StoryOut, 404: ErrorOut, 422: ErrorOut})
-def find_story(request: HttpRequest, url: str):
+@router.get("/stories", response={200: StoryOut, 404: ErrorOut, **QUERY_ERRORS})
+def find_story(request: HttpRequest, url: str = Query(..., max_length=1000)):
     """A story by its canonical URL."""
     story = selectors.find_story_by_url(url)
     if story is None:
@@ -276,9 +326,13 @@ def find_story(request: HttpRequest, url: str):
 
 
 @router.get("/stories/{story_id}/comments",
-            response={200: ThreadOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None,
-                  limit: int | None = None,
+            response={200: ThreadOut, 404: ErrorOut, **QUERY_ERRORS})
+def list_comments(request: HttpRequest, story_id: int = Path(..., **ID_RANGE),
+                  cursor: str | None = Query(None, max_length=200,
+                                             description="next_cursor of the previous page"),
+                  limit: int | None = Query(None, ge=1, le=selectors.MAX_PAGE_SIZE,
+                                            description="Top-level comments a page "
+                                                        "(default PARLEY_PAGE_SIZE)"),
                   order: Literal["newest", "oldest", "featured"] = "newest"):
     """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels);
     ``featured`` puts the comments the moderators featured first, then newest first."""
@@ -296,11 +350,16 @@ def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None
 
 
 @router.post("/stories/{story_id}/comments",
-             response={201: PostedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       413: ErrorOut, 422: ErrorOut, 429: ErrorOut})
-def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
-    """Post a comment or a reply; 201 means it is stored, whatever its status."""
+             response={201: PostedOut, 404: ErrorOut, 429: ErrorOut, **BODY_ERRORS})
+def post_comment(request: HttpRequest, payload: CommentIn,
+                 story_id: int = Path(..., **ID_RANGE)):
+    """Post a comment or a reply; 201 means it is stored, whatever its status.
+
+    403: comments are closed, or the request came from a page of an origin the site does not
+    allow. 429 (with Retry-After): this address, this author or this story is posting too fast.
+    """
     story = selectors.get_story(story_id)
+    _check_site_origin(request, story.site)
     parent = None
     if payload.parent_id is not None:
         try:
@@ -341,9 +400,9 @@ def _edited_answer(comment: Comment, *, changed: bool) -> HttpResponse:
 
 
 @router.patch("/comments/{comment_id}",
-              response={200: EditedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                        422: ErrorOut, 429: ErrorOut})
-def edit_comment(request: HttpRequest, comment_id: int, payload: EditIn):
+              response={200: EditedOut, 404: ErrorOut, 429: ErrorOut, **BODY_ERRORS})
+def edit_comment(request: HttpRequest, payload: EditIn,
+                 comment_id: int = Path(..., **ID_RANGE)):
     """Edit your own comment within the site's edit window (``X-Parley-Edit-Token``, the
     token its posting returned). The new text is scored again and may be held for review; a
     text that would be rejected is refused with 422 and the comment is unchanged."""
@@ -356,7 +415,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: EditIn):
 @router.delete("/comments/{comment_id}",
                response={200: EditedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                          429: ErrorOut})
-def delete_comment(request: HttpRequest, comment_id: int):
+def delete_comment(request: HttpRequest, comment_id: int = Path(..., **ID_RANGE)):
     """Delete your own comment (``X-Parley-Edit-Token``); replies stay in place under
     "[deleted by its author]". Deleting twice answers the same."""
     comment = selectors.get_comment(comment_id)
@@ -366,9 +425,9 @@ def delete_comment(request: HttpRequest, comment_id: int):
 
 
 @router.post("/comments/{comment_id}/recommend",
-             response={200: RecommendOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut,
-                       429: ErrorOut})
-def recommend_comment(request: HttpRequest, comment_id: int, payload: RecommendIn):
+             response={200: RecommendOut, 404: ErrorOut, 429: ErrorOut, **BODY_ERRORS})
+def recommend_comment(request: HttpRequest, payload: RecommendIn,
+                      comment_id: int = Path(..., **ID_RANGE)):
     """Recommend a published comment (``{"recommend": false}`` takes it back) as the reader
     named by ``X-Parley-Reader`` (a random id the browser keeps). Idempotent."""
     comment = selectors.get_comment(comment_id)
@@ -381,7 +440,7 @@ def recommend_comment(request: HttpRequest, comment_id: int, payload: RecommendI
 
 
 @router.get("/stories/{story_id}/recommended", response={200: RecommendedOut, 422: ErrorOut})
-def recommended(request: HttpRequest, story_id: int):
+def recommended(request: HttpRequest, story_id: int = Path(..., **ID_RANGE)):
     """Which comments of the story this reader recommends (``X-Parley-Reader``, or the
     reader page's cookie: a read, so a cookie is safe here)."""
     from parley.actions.reactions import hash_reader
@@ -394,8 +453,10 @@ def recommended(request: HttpRequest, story_id: int):
     return schema_response(RecommendedOut, {"comment_ids": ids})
 
 
-@router.get("/stories/{story_id}/updates", response={200: UpdatesOut, 404: ErrorOut})
-def story_updates(request: HttpRequest, story_id: int, since: int = 0):
+@router.get("/stories/{story_id}/updates",
+            response={200: UpdatesOut, 404: ErrorOut, **QUERY_ERRORS})
+def story_updates(request: HttpRequest, story_id: int = Path(..., **ID_RANGE),
+                  since: int = Query(0, ge=0, le=MAX_ID)):
     """What an open page polls: published comments newer than ``since`` (an id). Answers 304
     to ``If-None-Match`` while the story's cache version is unchanged (one indexed SELECT)."""
     version = selectors.story_cache_version(story_id)
@@ -410,27 +471,30 @@ def story_updates(request: HttpRequest, story_id: int, since: int = 0):
     return response
 
 
-@router.post("/counts", response={200: CountsOut, 422: ErrorOut})
+@router.post("/counts", response={200: CountsOut, **BODY_ERRORS})
 def counts(request: HttpRequest, payload: CountsIn):
     """Published comment counts for up to 100 story URLs (0 for unknown ones)."""
     return schema_response(CountsOut, {"counts": selectors.published_counts(payload.urls)})
 
 
 @router.post("/comments/{comment_id}/reports",
-             response={201: ReportOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def report_comment(request: HttpRequest, comment_id: int, payload: ReportIn):
-    """Flag a published comment for the moderators."""
+             response={201: ReportOut, 404: ErrorOut, 429: ErrorOut, **BODY_ERRORS})
+def report_comment(request: HttpRequest, payload: ReportIn,
+                   comment_id: int = Path(..., **ID_RANGE)):
+    """Flag a published comment for the moderators (429: this address reports too fast)."""
     comment = selectors.get_comment(comment_id)
+    _check_site_origin(request, comment.story.site)
     report = actions.report_comment(comment=comment, reason=payload.reason, note=payload.note,
                                      client_ip=client_address(request))
     return schema_response(ReportOut, {"id": report.pk, "comment_id": comment.pk,
                                        "reason": report.reason}, status=201)
 
 
-@router.post("/stories", auth=SiteKeyAuth(),
-             response={200: StoryOut, 201: StoryOut, 401: ErrorOut, 422: ErrorOut})
+@router.api_operation(["PUT", "POST"], "/stories", auth=SiteKeyAuth(),
+                      response={200: StoryOut, 201: StoryOut, 401: ErrorOut, **BODY_ERRORS})
 def save_story(request: HttpRequest, payload: StoryIn):
-    """Create or update a story of the key's site (keyed by URL)."""
+    """Create or replace a story of the key's site, keyed by URL (PUT semantics: a field left
+    out takes its default). POST is kept as a synonym; to change some fields, use PATCH."""
     fields = payload.dict(exclude={"url", "title"})
     if fields.get("slug") is None:
         fields.pop("slug")
@@ -439,8 +503,21 @@ def save_story(request: HttpRequest, payload: StoryIn):
     return schema_response(StoryOut, story_dict(story), status=201 if created else 200)
 
 
-@router.post("/embed/stories",
-             response={200: StoryOut, 201: StoryOut, 403: ErrorOut, 422: ErrorOut})
+@router.patch("/stories/{story_id}", auth=SiteKeyAuth(),
+              response={200: StoryOut, 401: ErrorOut, 404: ErrorOut, **BODY_ERRORS})
+def patch_story(request: HttpRequest, payload: StoryPatchIn,
+                story_id: int = Path(..., **ID_RANGE)):
+    """Change only the fields sent of one of the key's site's stories."""
+    fields = payload.dict(exclude_unset=True)
+    for name in ("title", "standfirst", "dateline", "body", "publication_line", "is_closed",
+                 "premoderate"):
+        if name in fields and fields[name] is None:
+            raise InvalidInput(name, "cannot be null; leave the field out to keep it.")
+    story = services.update_story(story_id=story_id, site=request.auth, **fields)
+    return schema_response(StoryOut, story_dict(story))
+
+
+@router.post("/embed/stories", response={200: StoryOut, 201: StoryOut, **BODY_ERRORS})
 def embed_story(request: HttpRequest, payload: EmbedStoryIn):
     """The embed's first load on a page of an allowed origin: find or create its story."""
     origin = request.headers.get("Origin", "")
@@ -497,13 +574,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """Ninja's 400 for an unparseable body, with the reason (bad UTF-8 or bad JSON)."""
+    """Ninja's 400 for an unparseable body, with the reason ``load_json`` gave."""
     message = str(exc)
     cause = exc.__cause__
-    if isinstance(cause, UnicodeDecodeError):
-        message = "The request body is not valid UTF-8."
-    elif isinstance(cause, json.JSONDecodeError):
-        message = f"The request body is not valid JSON ({cause.msg} at position {cause.pos})."
+    if isinstance(cause, BadJson):
+        message = cause.message
     return json_response({"detail": message}, status=exc.status_code)
 
 

@@ -39,6 +39,7 @@ from parley.comments.cache_keys import story_html_key, thread_html_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import InvalidInput, NotFound, ParleyError, RateLimited
 from parley.comments.forms import CommentForm, EditForm, ReportForm
+from parley.comments.ids import MAX_ID, is_ascii_number
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.moderation.site_settings import ModerationSettings, site_settings
 
@@ -534,7 +535,7 @@ def faq(request: HttpRequest) -> HttpResponse:
     site = None
     if site_slug:
         site = sites.filter(slug=site_slug).first()
-    elif story_id.isdigit():  # the embed knows its story, not its site
+    elif is_ascii_number(story_id) and int(story_id) <= MAX_ID:  # the embed knows its story
         site = sites.filter(stories__pk=int(story_id)).first()
     site = site or sites.first()
     return render(
