@@ -6,7 +6,7 @@ Only paths under /api/v1/ are touched. CORS answers only origins listed in a sit
 
 Cross-site forgery: a page on any origin may send a "simple" request (a POST whose body is
 ``text/plain`` or a form) without a CORS preflight, and the visitor's browser sends it from the
-visitor's own address. So every write (POST, PUT, PATCH, DELETE) must be
+visitor's own address. So every write (POST, PUT, PATCH, and a DELETE with a body) must be
 ``Content-Type: application/json`` (415 otherwise: that type needs a preflight, which only allowed
 origins pass), and a write that names an Origin must come from the site itself or an origin some
 site allows (403 otherwise; without Origin, ``Sec-Fetch-Site: cross-site`` is refused too). The
@@ -110,7 +110,11 @@ class ApiGuardMiddleware:
     def _check_write(self, request: HttpRequest) -> HttpResponse | None:
         if request.method not in WRITE_METHODS:
             return None
-        if (request.content_type or "").lower() != JSON_TYPE:
+        # A DELETE with no body carries nothing to read as JSON, and no browser sends DELETE
+        # across origins without a preflight, so it needs no Content-Type.
+        bodiless_delete = request.method == "DELETE" and request.META.get(
+            "CONTENT_LENGTH") in (None, "", "0")
+        if (request.content_type or "").lower() != JSON_TYPE and not bodiless_delete:
             return _refuse(415, "Send the request body as JSON, with "
                                 "Content-Type: application/json.")
         refusal = check_origin(request)
