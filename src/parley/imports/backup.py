@@ -114,10 +114,11 @@ def read_lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
             data = json.loads(line)
         except ValueError:
             raise BackupError(f"line {number} is not JSON") from None
+        if number == 1 and (not isinstance(data, dict) or data.get("type") != FORMAT
+                            or data.get("version") != VERSION):
+            raise BackupError(f"not a {FORMAT} version {VERSION} file")
         if not isinstance(data, dict) or "type" not in data:
             raise BackupError(f"line {number} has no type")
-        if number == 1 and (data.get("type") != FORMAT or data.get("version") != VERSION):
-            raise BackupError(f"not a {FORMAT} version {VERSION} file")
         yield data
 
 

@@ -335,20 +335,20 @@ class ImportWriter:
             # A parent not written yet (later in the file): linked by finish().
             pending.append(item.parent_id if item.parent_id and item.parent_id not in known
                            else "")
-            comments.append(Comment(
-                pk=item.keep_id if item.keep_id not in taken else None,
-                story_id=story_id,
-                parent_id=parent[0] if parent else None,
-                root_id=(parent[1] or parent[0]) if parent else None,
-                depth=parent[2] + 1 if parent else 0,
-                author_name=item.author_name,
-                author_email=item.author_email,
-                author_ip_hash=hash_client_address(item.address) if item.address else "",
-                text=item.text,
-                status=item.status,
-                created_at=item.created_at or timezone.now(),
-                **(item.fields or {}),
-            ))
+            values: dict[str, Any] = {
+                "pk": item.keep_id if item.keep_id not in taken else None,
+                "story_id": story_id,
+                "parent_id": parent[0] if parent else None,
+                "root_id": (parent[1] or parent[0]) if parent else None,
+                "depth": parent[2] + 1 if parent else 0,
+                "author_name": item.author_name,
+                "author_email": item.author_email,
+                "author_ip_hash": hash_client_address(item.address) if item.address else "",
+                "text": item.text,
+                "status": item.status,
+                "created_at": item.created_at or timezone.now(),
+            }
+            comments.append(Comment(**{**values, **(item.fields or {})}))
         Comment.objects.bulk_create(comments)
         if any(c.pk is None for c in comments):  # a database that cannot return new ids
             raise RuntimeError("the database did not return the new comments' ids")
