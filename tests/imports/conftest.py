@@ -47,3 +47,8 @@ def remark42_backup(tmp_path):
     with gzip.open(path, "wb") as out:
         out.write((FIXTURES / "remark42.jsonl").read_bytes())
     return path
+
+
+@pytest.fixture
+def other_site(db):
+    return Site.objects.create(name="Gotham Gazette", slug="gazette")

@@ -11,6 +11,7 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
   ``change_comment_status``, the one action that can reach any status (REMOVED included).
 - ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
 - ``sites``: a site's rules, engine thresholds and webhook endpoints.
+- ``people``: a commenter's own data (export) and erasure, for site admins and the API key.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
@@ -26,6 +27,7 @@ from parley.actions.moderation import (
     set_author_premoderation,
     undo_last_action,
 )
+from parley.actions.people import commenter_data, erase_commenter
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
     add_webhook_endpoint,
@@ -43,6 +45,8 @@ __all__ = [
     "bulk_approve",
     "bulk_reject",
     "change_comment_status",
+    "commenter_data",
+    "erase_commenter",
     "feature_comment",
     "post_comment",
     "reject_comment",

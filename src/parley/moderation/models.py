@@ -88,6 +88,7 @@ class AuditAction(models.TextChoices):
     CHANGE_SETTINGS = "change_settings", _("Changed site settings")
     CHANGE_STORY = "change_story", _("Changed story settings")
     CHANGE_STATUS = "change_status", _("Changed status")
+    ERASE_AUTHOR = "erase_author", _("Erased a commenter's data")
 
 
 class AuditEntryQuerySet(models.QuerySet):

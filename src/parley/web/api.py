@@ -297,6 +297,34 @@ def save_story(request: HttpRequest, payload: StoryIn):
     return schema_response(StoryOut, story_dict(story), status=201 if created else 200)
 
 
+class PersonIn(Schema):
+    email: str = Field("", max_length=254)
+    account: str = Field("", max_length=150)
+    keep_text: bool = False
+
+
+class ErasedOut(Schema):
+    erased: int
+
+
+@router.get("/people/comments", auth=SiteKeyAuth(),
+            response={200: dict, 401: ErrorOut, 422: ErrorOut})
+def person_data(request: HttpRequest, email: str = "", account: str = ""):
+    """All of one commenter's comments on the key's site, with what the site keeps of them."""
+    return json_response(actions.commenter_data(site=request.auth, acting_user=None,
+                                                email=email, username=account, by_api_key=True))
+
+
+@router.post("/people/erase", auth=SiteKeyAuth(),
+             response={200: ErasedOut, 401: ErrorOut, 422: ErrorOut})
+def erase_person(request: HttpRequest, payload: PersonIn):
+    """Erase one commenter's data from the key's site (their comments stay, anonymised)."""
+    count = actions.erase_commenter(site=request.auth, acting_user=None, email=payload.email,
+                                    username=payload.account, keep_text=payload.keep_text,
+                                    by_api_key=True)
+    return {"erased": count}
+
+
 @router.post("/embed/stories",
              response={200: StoryOut, 201: StoryOut, 403: ErrorOut, 422: ErrorOut})
 def embed_story(request: HttpRequest, payload: EmbedStoryIn):
