@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo install test lint bench bench-engine bench-posting clean
+.PHONY: demo install test lint bench bench-engine bench-posting bench-import clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-engine: install
 
 bench-posting: install
 	$(BIN)/python bench/posting.py
+
+bench-import: install
+	$(BIN)/python bench/import_disqus.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

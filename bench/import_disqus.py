@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -20,18 +19,23 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a child; return (seconds, its peak resident memory in MB, its output)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+# Runs the command in a child that prints its own peak memory (ru_maxrss, kB on Linux) last.
+MEASURE = ("import resource, sys; from parley.cli import main; rc = main(sys.argv[1:]); "
+           "print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); "
+           "sys.exit(rc)")
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run ``parley ARGS`` in a child; return (seconds, its peak resident MB, its output)."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-c", MEASURE, *args], env=env,
+                          capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{done.stdout}\n{done.stderr}")
-    # ru_maxrss of children is the largest of any child so far: each run is measured alone
-    # only if it is the largest; the import dwarfs migrate, so report it as the import's.
-    return seconds, max(peak, before) / 1024, done.stdout
+        sys.exit(f"parley {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    lines = done.stdout.rstrip().splitlines()
+    peak_kb = int(lines[-1].split()[1])
+    return seconds, peak_kb / 1024, "\n".join(lines[:-1])
 
 
 def main() -> None:
@@ -54,14 +58,14 @@ def main() -> None:
                     "from parley.comments.models import Site; "
                     "Site.objects.get_or_create(slug='bench', defaults={'name': 'Bench'})"],
                    env=env, check=True)
-    imp = [*parley, "import", "disqus", str(export), "--site", "bench", "--no-progress"]
+    imp = ["import", "disqus", str(export), "--site", "bench", "--no-progress"]
     first_s, first_mb, first_out = run(imp, env)
     second_s, second_mb, second_out = run(imp, env)
     print(f"export: {args.comments:,} comments, {export.stat().st_size / 1e6:.1f} MB")
     print(f"first import:  {first_s:.1f} s ({args.comments / first_s:,.0f} comments/s), "
           f"peak RSS {first_mb:.0f} MB")
     print(first_out.rstrip())
-    print(f"second import: {second_s:.1f} s, peak RSS so far {second_mb:.0f} MB")
+    print(f"second import: {second_s:.1f} s, peak RSS {second_mb:.0f} MB")
     print(second_out.rstrip())
 
 

@@ -12,9 +12,9 @@ import random
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-WORDS = ("the budget rates raids election flood policy minister court report market "
-         "people city water power school hospital").split()
-URDU = "یہ بجٹ عام آدمی کے لیے بہت مشکل ہے".split()
+WORDS = ("the", "budget", "rates", "raids", "election", "flood", "policy", "minister", "court",
+         "report", "market", "people", "city", "water", "power", "school", "hospital")
+URDU = ("یہ", "بجٹ", "عام", "آدمی", "کے", "لیے", "بہت", "مشکل", "ہے")
 
 
 def write(path: Path, n: int, seed: int = 7) -> None:

@@ -29,7 +29,8 @@ def test_backup_round_trips_exactly(site, run_import, tmp_path):
     moderator = make_user("mod")
     comment = Comment.objects.get(text__startswith="I am the parent")
     record = comment.moderation
-    record.scores, record.human_label, record.reviewed_by = {"TOXICITY": 0.25}, "approved", moderator
+    record.scores, record.human_label = {"TOXICITY": 0.25}, "approved"
+    record.reviewed_by = moderator
     record.reviewed_at = datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
     record.save()
     Comment.objects.filter(pk=comment.pk).update(is_featured=True, public_reasons=["kept"])
@@ -88,7 +89,7 @@ def test_rescore_keeps_what_was_public_unless_asked(site, run_import):
     assert first.moderation.reasons[0].startswith("imported from disqus")
 
     Site.objects.all().delete()
-    site = Site.objects.create(name="Planet", slug="planet")
+    Site.objects.create(name="Planet", slug="planet")
     out = run_import("disqus", str(FIXTURES / "disqus.xml"), "--site", "planet", "--rescore",
                      "--apply-decisions")
     assert "status changed: 1" in out  # the spam was rejected already and stays so
