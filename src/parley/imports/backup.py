@@ -152,30 +152,40 @@ class BackupImporter:
 
     def run(self, stream: IO[bytes]) -> ImportReport:
         writer = None
-        for data in read_lines(stream):
-            kind = data["type"]
-            if kind == FORMAT:
-                continue
-            if kind == "site":
-                site = self._site(data)
-                writer = self.writer = ImportWriter(site=site, source=SOURCE,
-                                                    batch_size=self.batch_size)
-                continue
-            if writer is None:
-                raise BackupError("the site line must come before everything else")
-            if kind == "story":
-                self._story(writer, data)
-            elif kind == "comment":
-                self._comment(writer, data)
-            elif kind in ("report", "decision"):
-                self._after_comments(writer, kind, data)
-            else:
-                writer.skip(f"lines of unknown type {kind!r}")
+        for number, data in enumerate(read_lines(stream), start=1):
+            try:
+                writer = self._one(writer, data)
+            except (KeyError, TypeError, ValueError) as error:
+                if isinstance(error, BackupError):
+                    raise
+                raise BackupError(f"record {number} ({data.get('type')}) is incomplete or "
+                                  f"malformed: {error!r}") from None
         if writer is None:
             raise BackupError("the file has no site line")
         report = writer.finish()
         _reset_sequences()
         return report
+
+    def _one(self, writer: ImportWriter | None, data: dict[str, Any]) -> ImportWriter | None:
+        """Handle one line; return the writer (made by the site line)."""
+        kind = data["type"]
+        if kind == FORMAT:
+            return writer
+        if kind == "site":
+            self.writer = ImportWriter(site=self._site(data), source=SOURCE,
+                                       batch_size=self.batch_size)
+            return self.writer
+        if writer is None:
+            raise BackupError("the site line must come before everything else")
+        if kind == "story":
+            self._story(writer, data)
+        elif kind == "comment":
+            self._comment(writer, data)
+        elif kind in ("report", "decision"):
+            self._after_comments(writer, kind, data)
+        else:
+            writer.skip(f"lines of unknown type {kind!r}")
+        return writer
 
     def _story(self, writer: ImportWriter, data: dict[str, Any]) -> None:
         source_id = str(data["id"])
@@ -216,7 +226,7 @@ class BackupImporter:
             text=text, author_name=fields.pop("author_name", ""),
             author_email=fields.pop("author_email", ""),
             created_at=fields.pop("created_at", None), status=fields.pop("status"),
-            keep_id=int(data["id"]), record=record,
+            keep_id=int(data["id"]), record=record, without_record=record is None,
             fields={**fields, "author_user": self._user(data.get("author_user"))},
         ))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 from parley.comments.models import CommentStatus
@@ -27,7 +28,7 @@ STATUS = {
 
 
 def count(path: Path) -> int:
-    with _connect(path) as db:
+    with closing(_connect(path)) as db:
         return db.execute("SELECT COUNT(*) FROM comments").fetchone()[0]
 
 

@@ -20,6 +20,7 @@ _BREAKS = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK_ENDS = re.compile(r"</(p|div|blockquote|li|h[1-6]|pre)\s*>", re.IGNORECASE)
 MAX_NAME_CHARS = 120
 MAX_EMAIL_CHARS = 254
+MAX_TITLE_CHARS = 500
 
 
 def html_to_text(body: str) -> str:
@@ -30,6 +31,12 @@ def html_to_text(body: str) -> str:
     body = _BLOCK_ENDS.sub("\n\n", body)
     stripped = nh3.clean(body, tags=set(), attributes={}, strip_comments=True)
     return clean_comment_text(html.unescape(stripped))
+
+
+def plain_title(title: str | None) -> str:
+    """Return a page title as plain text on one line (sources escape or tag their titles)."""
+    text = html.unescape(nh3.clean(title or "", tags=set(), attributes={}))
+    return clean_author_name(text)[:MAX_TITLE_CHARS].strip()
 
 
 def author_name(name: str | None, fallback: str = "Anonymous") -> str:

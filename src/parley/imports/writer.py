@@ -29,6 +29,7 @@ from parley.comments.errors import InvalidInput
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.comments.services import canonical_story_url, ensure_story, update_story_counters
 from parley.imports.models import ImportedComment, ImportedStory
+from parley.imports.text import plain_title
 from parley.moderation.models import Decision, ModerationRecord
 
 DELETED_TEXT = "[deleted]"
@@ -70,6 +71,7 @@ class SourceComment:
     keep_id: int | None = None
     fields: dict[str, Any] | None = None
     record: dict[str, Any] | None = None
+    without_record: bool = False  # the backup had none: restore none
 
 
 @dataclass
@@ -241,9 +243,12 @@ class ImportWriter:
             return None
         existed = Story.objects.filter(site=self.site, url=url).values_list(
             "pk", flat=True).first()
-        title = thread.title.strip() or url
-        story = ensure_story(site=self.site, url=url, title=title[:500],
-                             published_at=thread.created_at)
+        try:
+            story = ensure_story(site=self.site, url=url,
+                                 title=plain_title(thread.title) or url[:500],
+                                 published_at=thread.created_at)
+        except InvalidInput:
+            return None
         if existed is None:
             if thread.created_at is not None:
                 Story.objects.filter(pk=story.pk).update(created_at=thread.created_at)
@@ -365,6 +370,7 @@ class ImportWriter:
                 engine_version=f"import:{self.source}", created_at=comment.created_at,
             )
             for (item, _), comment in zip(items, comments, strict=True)
+            if not item.without_record
         ])
         for (item, story_id), comment in zip(items, comments, strict=True):
             known[item.source_id] = (comment.pk, comment.root_id, comment.depth, story_id)
