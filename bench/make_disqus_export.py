@@ -36,12 +36,15 @@ def write(path: Path, n: int, seed: int = 7) -> None:
         for t, size in enumerate(thread_posts, start=1):
             ids = list(range(post_id, post_id + size))
             post_id += size
+            top_level: set[int] = set()  # posts some earlier reply points at: no loops
             for i, pid in enumerate(ids):
                 parent = ""
-                if i > 0 and rng.random() < 0.5:
+                if i > 0 and pid not in top_level and rng.random() < 0.5:
                     # mostly an earlier post; 1 in 20 replies points at a later one
                     later = rng.random() < 0.05 and i + 1 < len(ids)
                     target = rng.choice(ids[i + 1:]) if later else rng.choice(ids[:i])
+                    if later:
+                        top_level.add(target)
                     parent = f'<parent dsq:id="{target}"/>'
                 words = URDU if rng.random() < 0.1 else WORDS
                 text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 40)))

@@ -262,10 +262,14 @@ class ImportWriter:
     # --- comments -----------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write the buffered comments (one transaction); parents first, in rounds."""
+        """Write the buffered comments in one transaction (new stories included: a commit
+        per story would cost more than the batch); parents first, in rounds."""
         batch, self._buffer = self._buffer, []
-        if not batch:
-            return
+        if batch:
+            with transaction.atomic():
+                self._write_batch(batch)
+
+    def _write_batch(self, batch: list[SourceComment]) -> None:
         ids = [c.source_id for c in batch]
         done = set(ImportedComment.objects.filter(
             site=self.site, source=self.source, source_id__in=ids
@@ -278,6 +282,8 @@ class ImportWriter:
                     self.report.skipped["post repeated in the export"] += 1
                 else:
                     self.report.already_imported += 1
+                    self._story_id(item.thread_id)  # counted as a story already there
+                    self._threads_used.add(item.thread_id)
                 continue
             done.add(item.source_id)
             ids_this_batch.add(item.source_id)
@@ -293,23 +299,22 @@ class ImportWriter:
                                     - {c.source_id for c, _ in todo})
         in_batch = {c.source_id for c, _ in todo}
         deltas: Counter = Counter()
-        with transaction.atomic():
-            remaining = todo
-            while remaining:
-                ready, later = [], []
-                for item, story_id in remaining:
-                    if item.parent_id and item.parent_id not in known \
-                            and item.parent_id in in_batch:
-                        later.append((item, story_id))
-                    else:
-                        ready.append((item, story_id))
-                if not ready:  # parents in a loop: write them top-level, noted as pending
-                    ready, later = later, []
-                self._insert(ready, known, deltas)
-                in_batch -= {item.source_id for item, _ in ready}
-                remaining = later
-            for story_id, delta in deltas.items():
-                update_story_counters(story_id=story_id, published_delta=delta)
+        remaining = todo
+        while remaining:
+            ready, later = [], []
+            for item, story_id in remaining:
+                if item.parent_id and item.parent_id not in known \
+                        and item.parent_id in in_batch:
+                    later.append((item, story_id))
+                else:
+                    ready.append((item, story_id))
+            if not ready:  # parents in a loop: write them top-level, noted as pending
+                ready, later = later, []
+            self._insert(ready, known, deltas)
+            in_batch -= {item.source_id for item, _ in ready}
+            remaining = later
+        for story_id, delta in deltas.items():
+            update_story_counters(story_id=story_id, published_delta=delta)
 
     def _known_parents(self, parent_ids: set[str]) -> dict[str, tuple[int, int | None, int, int]]:
         """Return source id -> (comment id, root id, depth, story id) for earlier comments."""
@@ -401,11 +406,12 @@ class ImportWriter:
     def _link_pending_parents(self) -> None:
         waiting = ImportedComment.objects.filter(
             site=self.site, source=self.source).exclude(pending_parent="")
-        for row_id, comment_id, parent_source_id in list(
-                waiting.values_list("pk", "comment_id", "pending_parent").iterator()):
+        rows = list(waiting.values_list("pk", "comment_id", "pending_parent"))
+        for start in range(0, len(rows), self.batch_size):
             with transaction.atomic():
-                self._link_one(comment_id, parent_source_id)
-                ImportedComment.objects.filter(pk=row_id).update(pending_parent="")
+                for row_id, comment_id, parent_source_id in rows[start:start + self.batch_size]:
+                    self._link_one(comment_id, parent_source_id)
+                    ImportedComment.objects.filter(pk=row_id).update(pending_parent="")
 
     def _link_one(self, comment_id: int, parent_source_id: str) -> None:
         parent = ImportedComment.objects.filter(
