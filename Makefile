@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo prod install test soak soak-fuzz lint bench bench-engine bench-posting bench-pg-posting clean
+.PHONY: demo prod install test soak soak-fuzz lint bench bench-engine bench-posting bench-pg-posting bench-import clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,9 @@ bench-posting: install
 
 bench-pg-posting: install
 	$(BIN)/python bench/pg_posting.py
+
+bench-import: install
+	$(BIN)/python bench/import_disqus.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
 
 app = Celery("parley")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["parley.moderation"])
+app.autodiscover_tasks(["parley.moderation", "parley.imports"])
 app.conf.beat_schedule = {
     "alert-moderators-when-pending-waits": {
         "task": "parley.moderation.tasks.alert_waiting_pending",

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "parley.comments",
     "parley.moderation",
     "parley.perspective",
+    "parley.imports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
 - ``own_comments``: a commenter editing (re-scored) or deleting their own comment, proved by
   the comment's edit token.
 - ``reactions``: readers' "Recommend", one per reader.
+- ``people``: a commenter's own data (export) and erasure, for site admins and the API key.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
@@ -38,6 +39,7 @@ from parley.actions.own_comments import (
     delete_own_comment,
     edit_own_comment,
 )
+from parley.actions.people import commenter_data, erase_commenter
 from parley.actions.reactions import ReactionResult, set_recommendation
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
@@ -61,6 +63,8 @@ __all__ = [
     "bulk_approve",
     "bulk_reject",
     "change_comment_status",
+    "commenter_data",
+    "erase_commenter",
     "feature_comment",
     "post_comment",
     "delete_own_comment",

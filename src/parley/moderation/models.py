@@ -90,6 +90,7 @@ class AuditAction(models.TextChoices):
     CHANGE_STATUS = "change_status", _("Changed status")
     AUTHOR_EDIT = "author_edit", _("Edited by its author")
     AUTHOR_DELETE = "author_delete", _("Deleted by its author")
+    ERASE_AUTHOR = "erase_author", _("Erased a commenter's data")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parley.moderation import account_views, dashboard_views, site_views, views
+from parley.moderation import account_views, dashboard_views, people_views, site_views, views
 
 app_name = "moderation"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("moderate/sites/<slug:site_slug>/poll/", views.poll, name="site_poll"),
     path("moderate/sites/<slug:site_slug>/rules/", site_views.site_rules, name="site_rules"),
     path("moderate/sites/<slug:site_slug>/policy/", site_views.site_policy, name="site_policy"),
+    path("moderate/sites/<slug:site_slug>/people/", people_views.people, name="people"),
+    path("moderate/sites/<slug:site_slug>/people/export/", people_views.people_export,
+         name="people_export"),
+    path("moderate/sites/<slug:site_slug>/people/erase/", people_views.people_erase,
+         name="people_erase"),
     path("moderate/sites/<slug:site_slug>/webhooks/", site_views.add_webhook, name="add_webhook"),
     path("moderate/webhooks/<id:endpoint_id>/toggle/", site_views.toggle_webhook,
          name="toggle_webhook"),

@@ -517,6 +517,35 @@ def patch_story(request: HttpRequest, payload: StoryPatchIn,
     return schema_response(StoryOut, story_dict(story))
 
 
+class PersonIn(Schema):
+    email: str = Field("", max_length=254)
+    account: str = Field("", max_length=150)
+    keep_text: bool = False
+
+
+class ErasedOut(Schema):
+    erased: int
+
+
+@router.get("/people/comments", auth=SiteKeyAuth(),
+            response={200: dict, 401: ErrorOut, **QUERY_ERRORS})
+def person_data(request: HttpRequest, email: str = Query("", max_length=254),
+                account: str = Query("", max_length=150)):
+    """All of one commenter's comments on the key's site, with what the site keeps of them."""
+    return json_response(actions.commenter_data(site=request.auth, acting_user=None,
+                                                email=email, username=account, by_api_key=True))
+
+
+@router.post("/people/erase", auth=SiteKeyAuth(),
+             response={200: ErasedOut, 401: ErrorOut, **BODY_ERRORS})
+def erase_person(request: HttpRequest, payload: PersonIn):
+    """Erase one commenter's data from the key's site (their comments stay, anonymised)."""
+    count = actions.erase_commenter(site=request.auth, acting_user=None, email=payload.email,
+                                    username=payload.account, keep_text=payload.keep_text,
+                                    by_api_key=True)
+    return {"erased": count}
+
+
 @router.post("/embed/stories", response={200: StoryOut, 201: StoryOut, **BODY_ERRORS})
 def embed_story(request: HttpRequest, payload: EmbedStoryIn):
     """The embed's first load on a page of an allowed origin: find or create its story."""
