@@ -10,7 +10,8 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
 - ``moderation``: moderators' decisions (approve, reject, ban, pre-moderate, undo, bulk) and
   ``change_comment_status``, the one action that can reach any status (REMOVED included).
 - ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
-- ``sites``: a site's rules, engine thresholds and webhook endpoints.
+- ``sites``: creating a site; its allowed origins, API key, FAQ text, rules, engine
+  thresholds and webhook endpoints.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
@@ -29,7 +30,11 @@ from parley.actions.moderation import (
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
     add_webhook_endpoint,
+    create_site,
+    rotate_api_key,
+    set_faq_text,
     set_webhook_active,
+    update_allowed_origins,
     update_site_policy,
     update_site_rules,
 )
@@ -43,13 +48,17 @@ __all__ = [
     "bulk_approve",
     "bulk_reject",
     "change_comment_status",
+    "create_site",
     "feature_comment",
     "post_comment",
     "reject_comment",
+    "rotate_api_key",
     "report_comment",
     "set_author_premoderation",
+    "set_faq_text",
     "set_webhook_active",
     "undo_last_action",
+    "update_allowed_origins",
     "update_site_policy",
     "update_site_rules",
     "update_story_settings",

@@ -2,6 +2,11 @@
 
 Only paths under /api/v1/ are touched. CORS answers only origins listed in a site's
 ``allowed_origins`` (never a wildcard) and never allows credentials: the API uses no cookies.
+One exception: the embed's first call (``EMBED_BOOTSTRAP_PATH``) is readable from any origin, so
+that on a page whose origin is not allowed the embed can read *why* and say so, instead of
+failing with an opaque network error. That endpoint creates or returns a story only for an
+allowed origin (the answer depends on the Origin header itself); any other origin only reads
+the refusal.
 Every API request then goes on through the rest of the middleware stack to its view, as any
 other request does.
 """
@@ -20,6 +25,7 @@ from parley.comments.selectors import origin_allowed
 API_PREFIX = "/api/v1/"
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Content-Type"
+EMBED_BOOTSTRAP_PATH = API_PREFIX + "embed/stories"
 
 
 def _too_large(error: PayloadTooLarge) -> HttpResponse:
@@ -39,9 +45,9 @@ class ApiGuardMiddleware:
         origin = request.headers.get("Origin")
         if request.method == "OPTIONS" and origin and \
                 "Access-Control-Request-Method" in request.headers:
-            return self._preflight(origin)
+            return self._preflight(request.path, origin)
         response = self._check_size(request) or self.get_response(request)
-        if origin and origin_allowed(origin):
+        if origin and _readable(request.path, origin):
             allow_origin(response, origin)
         return response
 
@@ -52,9 +58,13 @@ class ApiGuardMiddleware:
             return _too_large(error)
         return None
 
-    def _preflight(self, origin: str) -> HttpResponse:
-        return preflight_answer(origin, allowed=origin_allowed(origin),
+    def _preflight(self, path: str, origin: str) -> HttpResponse:
+        return preflight_answer(origin, allowed=_readable(path, origin),
                                 methods=ALLOWED_METHODS, headers=ALLOWED_HEADERS)
+
+
+def _readable(path: str, origin: str) -> bool:
+    return path.rstrip("/") == EMBED_BOOTSTRAP_PATH or origin_allowed(origin)
 
 
 def allow_origin(response: HttpResponse, origin: str) -> None:

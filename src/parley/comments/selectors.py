@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -161,20 +160,14 @@ def site_for_origin(origin: str) -> Site | None:
     return None
 
 
-ORIGIN_CACHE_SECONDS = 60
-
-
 def origin_allowed(origin: str) -> bool:
-    """Return whether any site allows this origin (for CORS), cached for a minute.
+    """Return whether any site allows this origin (for CORS), read fresh on every request.
 
-    An allowlist change takes up to ORIGIN_CACHE_SECONDS to reach every process.
+    Not cached: an origin a site admin adds or removes must take effect at once in every
+    process, and the fresh read is one query on the small sites table, about what a cache
+    keyed on a fresh version would cost (see docs/architecture.md, "Caches").
     """
-    key = "parley:origin:" + hashlib.sha256(origin.strip().lower().encode()).hexdigest()
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = site_for_origin(origin) is not None
-        cache.set(key, allowed, ORIGIN_CACHE_SECONDS)
-    return allowed
+    return site_for_origin(origin) is not None
 
 
 def published_counts(urls: list[str]) -> dict[str, int]:

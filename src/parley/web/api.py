@@ -28,7 +28,13 @@ from parley import actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
-from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
+from parley.comments.errors import (
+    EmbedNotAllowed,
+    InvalidInput,
+    NotFound,
+    ParleyError,
+    RateLimited,
+)
 from parley.comments.models import Comment, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
 
@@ -40,6 +46,12 @@ router = Router(tags=["comments"])
 class ErrorOut(Schema):
     detail: str
     field: str | None = None
+
+
+class EmbedErrorOut(ErrorOut):
+    code: str | None = None
+    origin: str | None = None
+    hint: str | None = None
 
 
 class StoryOut(Schema):
@@ -298,16 +310,32 @@ def save_story(request: HttpRequest, payload: StoryIn):
 
 
 @router.post("/embed/stories",
-             response={200: StoryOut, 201: StoryOut, 403: ErrorOut, 422: ErrorOut})
+             response={200: StoryOut, 201: StoryOut, 403: EmbedErrorOut, 422: ErrorOut})
 def embed_story(request: HttpRequest, payload: EmbedStoryIn):
     """The embed's first load on a page of an allowed origin: find or create its story."""
-    origin = request.headers.get("Origin", "")
+    origin = request.headers.get("Origin", "").strip().rstrip("/").lower()
     site = selectors.site_for_origin(origin)
     if site is None:
-        raise Forbidden("This origin is not allowed to embed comments.")
+        shown = origin or "(none)"
+        raise EmbedNotAllowed(
+            code="origin_not_allowed", origin=origin,
+            message=f"This page's origin, {shown}, is not allowed to embed comments.",
+            hint=f"Add {shown} to your site's allowed origins: in Parley's moderation workspace "
+                 "(Sites, then your site's 'Embed and access' page), or on the server with "
+                 f"`parley site origins YOUR-SITE --add {shown}`.")
     url = services.canonical_story_url(payload.url)
-    if services.url_origin(url) != origin.strip().rstrip("/").lower():
-        raise InvalidInput("url", "The story URL must be on the embedding page's origin.")
+    story_origin = services.url_origin(url)
+    # The story URL may be on any origin of the same site (a canonical https://example.com URL
+    # embedded from https://www.example.com), never on another site's or an unlisted one.
+    if story_origin != origin and story_origin not in site.origins:
+        raise EmbedNotAllowed(
+            code="story_origin_not_allowed", origin=story_origin,
+            message=f"The story URL is on {story_origin}, which the site {site.name} does not "
+                    "allow.",
+            hint=f"Either make data-story-url an address on {origin}, or add {story_origin} to "
+                 f"the allowed origins of the site '{site.slug}': in Parley's moderation "
+                 "workspace (Sites, then 'Embed and access') or with "
+                 f"`parley site origins {site.slug} --add {story_origin}`.")
     existing = selectors.find_story_by_url(url)
     if existing is not None and existing.site_id == site.pk:
         return schema_response(StoryOut, story_dict(existing))
@@ -327,6 +355,7 @@ def parley_error(request: HttpRequest, exc: ParleyError) -> HttpResponse:
     data: dict = {"detail": exc.message}
     if isinstance(exc, InvalidInput):
         data["field"] = exc.field
+    data.update(getattr(exc, "extra", {}))
     response = json_response(data, status=exc.status)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
