@@ -72,7 +72,8 @@ def main() -> int:
         module, _, name = args.app.partition(":")
         app = getattr(importlib.import_module(module), name)  # by default what gunicorn serves
 
-        def call(method: str, path: str, body: bytes = b"", query: str = "") -> str:
+        def call(method: str, path: str, body: bytes = b"", query: str = "",
+                 origin: str = "") -> str:
             environ = {
                 "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
                 "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
@@ -80,6 +81,8 @@ def main() -> int:
                 "CONTENT_TYPE": "application/json", "wsgi.url_scheme": "http",
                 "REMOTE_ADDR": "127.0.0.1",
             }
+            if origin:  # a browser's cross-origin call: CORS looks the origin up
+                environ["HTTP_ORIGIN"] = origin
             status: list[str] = []
             b"".join(app(environ, lambda s, h: status.append(s)))
             return status[0]
@@ -93,6 +96,8 @@ def main() -> int:
                                                        query="limit=100"),
             "reader page (HTML)": lambda: call("GET", "/stories/story-1/"),
             "counts (10 URLs)": lambda: call("POST", "/api/v1/counts", counts_body),
+            "counts, with an Origin": lambda: call("POST", "/api/v1/counts", counts_body,
+                                                   origin="http://127.0.0.1"),
             "post a comment": lambda: call("POST", "/api/v1/stories/2/comments", post_body),
         }
         print(f"{'case':30} {'status':>14} {'CPU ms/req':>11} {'wall ms/req':>12} "

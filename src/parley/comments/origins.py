@@ -19,6 +19,8 @@ from parley.comments.models import Site
 MAX_ORIGINS = 50
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # One DNS label: letters, digits and inner hyphens (IDN hosts are written in their xn-- form).
+# "mailto:x", "javascript:..." (a scheme without //), but not "localhost:8080" (a host and port).
+_OTHER_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d+/?$)")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -52,6 +54,8 @@ def parse_origin(text: str, *, field: str = "origins") -> str:
     if "*" in raw:
         raise InvalidInput(field, f"{raw!r}: wildcards are not supported; list each origin "
                                   "(e.g. https://www.example.com and https://example.com).")
+    if "://" not in raw and _OTHER_SCHEME_RE.match(raw):
+        raise InvalidInput(field, f"{raw!r}: an origin starts with https:// (or http://).")
     candidate = raw if "://" in raw else "https://" + raw
     try:
         parts = urlsplit(candidate)

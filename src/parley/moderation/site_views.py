@@ -226,7 +226,15 @@ def _administered(request: HttpRequest, site_slug: str) -> Site:
 @handles_errors
 def site_setup(request: HttpRequest, site_slug: str) -> HttpResponse:
     """A site's embed and access: allowed origins, API key, FAQ text and the embed snippet."""
-    return _setup_page(request, _administered(request, site_slug))
+    saved = request.GET.get("saved", "")
+    return _setup_page(request, _administered(request, site_slug),
+                       saved=saved if saved in ("origins", "faq") else "")
+
+
+def _saved(site: Site, what: str) -> HttpResponse:
+    """Post/redirect/get: a reload of the page after saving does not post again."""
+    return HttpResponseRedirect(
+        reverse("moderation:site_setup", args=[site.slug]) + f"?saved={what}#{what}")
 
 
 def _form_error(form: Form, error: InvalidInput, field: str) -> None:
@@ -247,7 +255,7 @@ def site_origins(request: HttpRequest, site_slug: str) -> HttpResponse:
         except InvalidInput as error:
             _form_error(form, error, "origins")
         else:
-            return _setup_page(request, site, saved="origins")
+            return _saved(site, "origins")
     return _setup_page(request, site, status=422, origins_form=form)
 
 
@@ -275,5 +283,5 @@ def site_faq(request: HttpRequest, site_slug: str) -> HttpResponse:
         except InvalidInput as error:
             _form_error(form, error, "faq_text")
         else:
-            return _setup_page(request, site, saved="faq")
+            return _saved(site, "faq")
     return _setup_page(request, site, status=422, faq_form=form)

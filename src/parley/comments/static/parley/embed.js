@@ -486,6 +486,7 @@
     say("Comments are not available on this page at the moment.", true);
     form.hidden = true;
     notice.hidden = true;
+    orderNav.hidden = true;
     host.setAttribute("data-parley-error", data.code || "unavailable");
     if (data.origin) host.setAttribute("data-parley-origin", data.origin);
     if (data.hint) host.setAttribute("data-parley-hint", data.hint);
@@ -512,5 +513,6 @@
   }, function () {
     say("The comment service could not be reached.", true);
     form.hidden = true;
+    orderNav.hidden = true;
   });
 })();
