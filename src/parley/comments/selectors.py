@@ -165,8 +165,9 @@ def origin_allowed(origin: str) -> bool:
 
     Not cached: an origin a site admin adds or removes must take effect at once in every
     process. It is the API's hot path (every cross-origin call), so, like ``published_counts``,
-    it is one plain SQL query on the small sites table (about 0.03 ms; the ORM query it
-    replaces cost about 0.5 ms, see bench/web_cpu.py "counts, with an Origin").
+    it is one plain SQL query on the small sites table: the same lookup through the ORM cost
+    about 1.4 ms of CPU a request (bench/web_cpu.py, "counts, with an Origin"), this about
+    0.15 ms on SQLite and 0.1 to 0.4 ms on PostgreSQL.
     """
     origin = (origin or "").strip().rstrip("/").lower()
     if not origin or origin == "null":
