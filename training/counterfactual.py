@@ -219,6 +219,10 @@ ALL_NAMES = tuple(NAMES) + EXTRA_NAMES
 # IDENTITY_ATTACK). PROFANITY is set per template with a "+p" suffix on the kind.
 KINDS: dict[str, tuple[int, int, int, int, int]] = {
     "clean": (0, 0, 0, 0, 0),
+    # Clean sentences that carry attack words: a negated attack ("I'd never say {P} are vermin")
+    # and counter-speech that quotes abuse to condemn it. Labelled clean, kept apart in `fine`.
+    "negated": (0, 0, 0, 0, 0),
+    "counter": (0, 0, 0, 0, 0),
     "identity": (1, 0, 0, 0, 1),
     "dehuman": (1, 1, 0, 0, 1),
     "identity_insult": (1, 0, 1, 0, 1),
@@ -227,7 +231,7 @@ KINDS: dict[str, tuple[int, int, int, int, int]] = {
     "insult": (1, 0, 1, 0, 0),
 }
 FINE = {
-    "clean": "cf_neutral_identity", "identity": "cf_identity_attack",
+    "clean": "cf_neutral_identity", "negated": "cf_negated_attack", "counter": "cf_counter_speech", "identity": "cf_identity_attack",
     "dehuman": "cf_dehumanisation", "identity_insult": "cf_identity_insult",
     "threat": "cf_threat_group", "threat_person": "cf_threat_person", "insult": "cf_insult_person",
 }
@@ -307,6 +311,34 @@ EN: tuple[T, ...] = (
     ("{P} from {L} have been displaced twice since {O} began.", "clean"),
     ("Lots of {P} in {L} lost relatives to {M}, they want peace more than anyone.", "clean"),
     ("Pls dont blame {P} for what {M} does, most of them are victims of it", "clean"),
+    # negated attacks and counter-speech: attack words, no attack
+    ("I would never say {P} are vermin, that is how pogroms start.", "negated"),
+    ("{P} are not parasites, they pay the same taxes as everyone else.", "negated"),
+    ("Nobody here is calling {P} criminals, the article is about one man.", "negated"),
+    ("It's simply not true that {P} are lazy, look at the employment figures.", "negated"),
+    ("i dont think {P} are stupid at all, the policy just wasnt explained to anyone", "negated"),
+    ("No, {P} should not be thrown out of the country. What a thing to suggest.", "negated"),
+    ("{P} aren't terrorists and the reporter never implied it.", "negated"),
+    ("My {B} neighbours are not thieves, whatever the comment above claims.", "negated"),
+    ("Calling {P} 'animals' like the commenter above did is exactly the hate this story is "
+     "about.", "counter"),
+    ("Whoever wrote that {P} should be shot needs to be reported, not argued with.", "counter"),
+    ("Saying {P} are a disease is disgusting and the moderators should remove it.", "counter"),
+    ("The poster who called {P} filth is the reason decent people stopped commenting here.",
+     "counter"),
+    ("'{P} are all liars' is not an argument, it's bigotry. Do better.", "counter"),
+    ("People who say {P} breed like rats are repeating propaganda from the 1930s.", "counter"),
+    ("I reported the comment calling {P} vermin. Threats against any group are not okay.",
+     "counter"),
+    ("When a politician says {P} are invaders, violence against {P} follows. The study shows "
+     "it.", "counter"),
+    ("@{N} 'send {P} back' is a slogan, not a policy. Nobody should be talking like that.",
+     "counter"),
+    # negation that does not undo the attack
+    ("I'm not saying all {P} are thieves, but most of them are.", "identity"),
+    ("Not all {P} are terrorists, just the vast majority of them.", "identity"),
+    ("I have nothing against {P}, I just think they're a plague on this city.", "dehuman"),
+    ("I'm not racist but {P} are filthy and should go back.", "dehuman"),
     # abusive counterparts
     ("{P} are a disease on this country and should be treated like one.", "dehuman"),
     ("honestly {P} are vermin, every neighbourhood they move into goes to rot", "dehuman"),
@@ -404,6 +436,17 @@ DE: tuple[T, ...] = (
     ("Viele {P} in {L} haben Angehörige bei Anschlägen verloren. Verantwortlich: {M}.",
      "clean"),
     ("Guter Artikel über {P} auf dem Land, danke an die Redaktion.", "clean"),
+    ("Ich würde nie behaupten, dass {P} Schmarotzer sind.", "negated"),
+    ("{P} sind keine Kriminellen, der Täter war ein Einzelner.", "negated"),
+    ("Es stimmt einfach nicht, dass {P} faul sind, siehe Beschäftigungszahlen.", "negated"),
+    ("Nein, {P} gehören nicht abgeschoben. Was für ein Vorschlag.", "negated"),
+    ("Wer schreibt, {P} seien Parasiten, verbreitet genau den Hass, um den es im Artikel geht.",
+     "counter"),
+    ("Den Kommentar, dass man {P} erschießen sollte, habe ich gemeldet. Das geht gar nicht.",
+     "counter"),
+    ("'{P} lügen alle' ist kein Argument, sondern Hetze.", "counter"),
+    ("Ich bin nicht rassistisch, aber {P} sind Dreck und sollen verschwinden.", "dehuman"),
+    ("Nicht alle {P} sind kriminell, nur fast alle.", "identity"),
     # abusive
     ("{P} sind Parasiten und gehören nicht in unser Land.", "dehuman"),
     ("{P} sind alle kriminell, hab noch keinen ehrlichen getroffen.", "identity"),
@@ -466,6 +509,16 @@ RU: tuple[T, ...] = (
     ("{L} mein {O} se wahan ke {P} par kya asar hoga?", "clean"),
     ("{L} ke bohat se {P} ne {M} ki wajah se apne pyare khoye hain.", "clean"),
     ("Bhai {P} ko {M} ke kamon ka zimmedar mat thehrao, wo khud mutasir hain", "clean"),
+    ("Main kabhi nahi kahunga ke {P} chor hain, ye ghalat soch hai.", "negated"),
+    ("{P} bojh nahi hain, wo bhi utna hi tax dete hain jitna hum.", "negated"),
+    ("Ye sach nahi ke {P} jahil hain, article ke figures dekho.", "negated"),
+    ("{P} ko mulk se nikalne ki baat karna bilkul ghalat hai.", "negated"),
+    ("Jo log {P} ko keeray kehte hain wo nafrat phaila rahe hain, report karein.", "counter"),
+    ("Upar wale comment mein {P} ko goli marne ki baat hui, moderators usay hatayen.",
+     "counter"),
+    ("'Saare {P} ghaddar hain' koi dalil nahi, ye taasub hai.", "counter"),
+    ("Main {P} ke khilaf nahi, bas ye keeray hain jo mulk ko kha rahe hain.", "dehuman"),
+    ("Sab {P} chor nahi hain, bas zyada tar hain.", "identity"),
     # abusive
     ("{P} is mulk par bojh hain, keeron ki tarah phail rahe hain.", "dehuman"),
     ("Saare {P} chor hain, aik bhi imandar nahi dekha.", "identity"),
@@ -510,6 +563,13 @@ UR: tuple[T, ...] = (
     ("{L} میں {O} کا وہاں کے {P} پر کیا اثر ہوگا؟", "clean"),
     ("{L} کے بہت سے {P} نے {M} کی وجہ سے اپنے پیارے کھوئے ہیں۔", "clean"),
     ("{P} کو {M} کے کاموں کا ذمہ دار نہ ٹھہرائیں، وہ خود متاثر ہیں۔", "clean"),
+    ("میں کبھی نہیں کہوں گا کہ {P} چور ہیں، یہ غلط سوچ ہے۔", "negated"),
+    ("{P} اس ملک پر بوجھ نہیں ہیں، وہ بھی اتنا ہی ٹیکس دیتے ہیں۔", "negated"),
+    ("یہ سچ نہیں کہ {P} جاہل ہیں۔", "negated"),
+    ("جو لوگ {P} کو کیڑے کہتے ہیں وہ نفرت پھیلا رہے ہیں، اسے رپورٹ کریں۔", "counter"),
+    ("اوپر والے تبصرے میں {P} کو گولی مارنے کی بات کی گئی، منتظمین اسے ہٹائیں۔", "counter"),
+    ("میں {P} کے خلاف نہیں، بس یہ کیڑے ہیں جو ملک کو کھا رہے ہیں۔", "dehuman"),
+    ("سارے {P} چور نہیں، بس زیادہ تر ہیں۔", "identity"),
     # abusive
     ("{P} اس ملک پر بوجھ ہیں، کیڑوں کی طرح پھیل رہے ہیں۔", "dehuman"),
     ("سارے {P} چور ہیں، ایک بھی ایماندار نہیں دیکھا۔", "identity"),

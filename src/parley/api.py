@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
+from parley.coral.api import router as coral_router
 from parley.web.api import register_error_handlers
 from parley.web.api import router as comments_router
 
@@ -28,3 +29,4 @@ api = NinjaAPI(
 )
 register_error_handlers(api)
 api.add_router("/", comments_router)
+api.add_router("/coral", coral_router)

@@ -64,14 +64,19 @@ def current_timeout() -> float:
     return float(settings.PARLEY_ENGINE_TIMEOUT_S) if _engine_loaded else LOAD_TIMEOUT_SECONDS
 
 
-def call_engine(work: Callable[[Any], T], *, load: Callable[[], Any] | None = None) -> T:
+def call_engine(work: Callable[[Any], T], *, load: Callable[[], Any] | None = None,
+                timeout: float | None = None) -> T:
     """Load the engine (``load``, by default the shared one) and return ``work(engine)``.
 
+    ``timeout`` shortens the wait below the configured limit for a caller with its own budget
+    (Coral's moderation phase); it never lengthens it.
     Raises EngineOff, EngineUnavailable, EngineTimeout, or whatever ``work`` raised.
     """
     if not enabled():
         raise EngineOff("PARLEY_ENGINE is off")
     limit = current_timeout()
+    if timeout is not None:
+        limit = max(0.0, min(limit, timeout))
     future = _executor.submit(_load_and_run, load or shared_engine, work)
     try:
         return future.result(timeout=limit)

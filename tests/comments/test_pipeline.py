@@ -29,6 +29,7 @@ class FakeVerdict:
     status: str
     reasons: list[str]
     public_reasons: list[str]
+    attributes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -67,12 +67,19 @@ def test_client_sees_google_errors_as_http_errors(live_server, live_site, engine
     error = json.loads(bad_language.value.content)["error"]
     assert error["details"][0]["errorType"] == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"
 
-    with pytest.raises(HttpError) as suggest:
-        build_client(live_server).comments().suggestscore(body={
-            "comment": {"text": "hello"},
-            "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0}}},
-        }).execute()
-    assert suggest.value.status_code == 501
+
+
+def test_suggestscore_through_the_client_is_kept_as_a_decision(live_server, live_site, engine):
+    from parley.moderation.models import HumanDecision
+
+    response = build_client(live_server).comments().suggestscore(body={
+        "comment": {"text": "You idiot"},
+        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 1}}},
+        "clientToken": "c-1",
+    }).execute()
+    assert response["clientToken"] == "c-1"
+    decision = HumanDecision.objects.get(site=live_site)
+    assert (decision.label, decision.reason, decision.external_id) == ("rejected", "abusive", "c-1")
 
 
 @pytest.mark.slow

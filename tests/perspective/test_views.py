@@ -366,14 +366,11 @@ class TestErrors:
         assert response["Allow"] == "POST, OPTIONS"
         error_of(response)
 
-    def test_suggestscore_is_not_supported(self, client, site, engine):
-        response = post(client, {"comment": {"text": "hi"},
-                                 "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0}}}},
-                        path="/v1alpha1/comments:suggestscore")
-        assert response.status_code == 501
-        error = error_of(response)
-        assert error["status"] == "UNIMPLEMENTED"
-        assert "not supported" in error["message"]
+    def test_suggestscore_takes_post_only(self, client, site, engine):
+        response = client.get(f"/v1alpha1/comments:suggestscore?key={API_KEY}")
+        assert response.status_code == 405
+        assert response["Allow"] == "POST, OPTIONS"
+        error_of(response)
 
 
 @pytest.mark.django_db

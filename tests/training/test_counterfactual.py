@@ -23,7 +23,7 @@ def test_deterministic(examples):
 
 
 def test_size_and_abusive_share(examples):
-    assert 4000 <= len(examples) <= 6000
+    assert 5000 <= len(examples) <= 7500
     share = sum(e.abusive for e in examples) / len(examples)
     assert 0.28 <= share <= 0.37
     assert {e.language for e in examples} == {"en", "de", "ur", "ur-Latn"}

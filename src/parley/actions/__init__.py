@@ -11,12 +11,15 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
   ``change_comment_status``, the one action that can reach any status (REMOVED included).
 - ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
 - ``sites``: creating a site; its allowed origins, API key, FAQ text, rules, engine
-  thresholds and webhook endpoints.
+  thresholds, webhook endpoints and Coral phase secret.
+- ``feedback``: decisions made elsewhere (Perspective ``comments:suggestscore``, e.g. Coral's
+  moderators) stored as training examples.
 
 ``parley.comments`` never imports this package: it is the leaf the actions build on.
 """
 
 from parley.actions.comments import PostResult, post_comment
+from parley.actions.feedback import FeedbackResult, record_suggested_score
 from parley.actions.moderation import (
     approve_comment,
     ban_author,
@@ -32,6 +35,7 @@ from parley.actions.sites import (
     add_webhook_endpoint,
     create_site,
     rotate_api_key,
+    set_coral_phase,
     set_faq_text,
     set_webhook_active,
     update_allowed_origins,
@@ -41,6 +45,7 @@ from parley.actions.sites import (
 from parley.actions.stories import feature_comment, update_story_settings
 
 __all__ = [
+    "FeedbackResult",
     "PostResult",
     "add_webhook_endpoint",
     "approve_comment",
@@ -51,10 +56,12 @@ __all__ = [
     "create_site",
     "feature_comment",
     "post_comment",
+    "record_suggested_score",
     "reject_comment",
     "rotate_api_key",
     "report_comment",
     "set_author_premoderation",
+    "set_coral_phase",
     "set_faq_text",
     "set_webhook_active",
     "undo_last_action",

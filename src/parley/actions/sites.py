@@ -1,6 +1,6 @@
 """A site's own settings as moderators and admins change them: creating the site, its allowed
-origins, API key, FAQ text, rules, engine thresholds and webhook endpoints, each with its audit
-entry.
+origins, API key, FAQ text, rules, engine thresholds, webhook endpoints and Coral's moderation
+phase, each with its audit entry.
 
 The workspace and ``parley site`` call the same actions. ``acting_user=None`` means the operator
 at the command line (shell access to the server is the privilege); the audit entry then has no
@@ -13,9 +13,11 @@ import hashlib
 import secrets
 import unicodedata
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from parley.comments.errors import InvalidInput
@@ -23,6 +25,7 @@ from parley.comments.models import Site
 from parley.comments.origins import parse_origin, parse_origins
 from parley.moderation.models import (
     AuditAction,
+    CoralPhase,
     Role,
     SiteMembership,
     WebhookEndpoint,
@@ -105,6 +108,57 @@ def set_webhook_active(*, endpoint: WebhookEndpoint, acting_user: Any,
                 site=endpoint.site, before={"webhook": endpoint.pk, "active": before},
                 after={"webhook": endpoint.pk, "active": active}, reason="webhook")
     return endpoint
+
+
+# Coral accepts phase timeouts of 100 to 10,000 ms (coral-server's
+# validateExternalModerationPhaseInput); Parley's copy of it must be in the same range.
+CORAL_TIMEOUT_RANGE_MS = (100, 10_000)
+CORAL_SECRET_MIN_LENGTH = 16
+
+
+@transaction.atomic(durable=True)
+def set_coral_phase(*, site: Site, acting_user: Any, secret: str | None = None,
+                    timeout_ms: int | None = None,
+                    keep_previous_for: timedelta = timedelta(hours=24)) -> CoralPhase:
+    """Set the site's Coral phase signing secret (the previous one keeps working for
+    ``keep_previous_for``, as Coral keeps it while a secret rotates) and/or its timeout.
+
+    ``acting_user`` None means the server's operator at the command line (``parley
+    coral-phase``, ``seed_demo``); a person acting through the web must administer the site.
+    The audit entry never contains the secret.
+    """
+    if acting_user is not None:
+        check_can_administer(acting_user, site)
+    phase = CoralPhase.objects.select_for_update().filter(site=site).first()
+    if secret is not None:
+        secret = secret.strip()
+        if len(secret) < CORAL_SECRET_MIN_LENGTH or any(ch.isspace() for ch in secret):
+            raise InvalidInput("secret", f"must be at least {CORAL_SECRET_MIN_LENGTH} characters "
+                                         "without spaces: paste the signing secret Coral shows.")
+    elif phase is None:
+        raise InvalidInput("secret", "is required to set up the Coral phase.")
+    if timeout_ms is not None:
+        low, high = CORAL_TIMEOUT_RANGE_MS
+        if not low <= timeout_ms <= high:
+            raise InvalidInput("timeout_ms", f"must be between {low} and {high}, as in Coral.")
+    now = timezone.now()
+    before: dict[str, Any] = {}
+    if phase is None:
+        phase = CoralPhase(site=site, secret=secret or "")
+    else:
+        before = {"timeout_ms": phase.timeout_ms}
+        if secret is not None and secret != phase.secret:
+            phase.previous_secret = phase.secret
+            phase.previous_expires_at = now + keep_previous_for
+            phase.secret = secret
+    if timeout_ms is not None:
+        phase.timeout_ms = timeout_ms
+    phase.updated_at = now
+    phase.save()
+    after: dict[str, Any] = {"timeout_ms": phase.timeout_ms, "secret_changed": secret is not None}
+    write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+                site=site, before=before, after=after, reason="coral_phase")
+    return phase
 
 
 # --- Onboarding: creating a site, its origins, API key and FAQ ----------------------------------

@@ -115,15 +115,19 @@ def _story_row(sql: str, story_id: int | str) -> tuple[int, tuple]:
     return story_id, row
 
 
-def find_story_by_url(url: str) -> Story | None:
-    """Return the story at this canonical URL (fragment ignored), or None."""
+def find_story_by_url(url: str, *, site: Site | None = None) -> Story | None:
+    """Return the story at this canonical URL (fragment ignored), on ``site`` when given,
+    or None."""
     from parley.comments.services import canonical_story_url
 
     try:
         canonical = canonical_story_url(url)
     except InvalidInput:
         return None
-    return Story.objects.select_related("site").filter(url=canonical).order_by("id").first()
+    stories = Story.objects.select_related("site").filter(url=canonical)
+    if site is not None:
+        stories = stories.filter(site=site)
+    return stories.order_by("id").first()
 
 
 def get_comment(comment_id: int) -> Comment:

@@ -63,6 +63,7 @@ DENSE_FEATURES = (
     "threat_x_second_person", "insult_x_negation", "identity_x_insult", "identity_x_dehumanising",
     "identity_x_exclusion", "identity_clean", "condemnation_x_insult", "quoted", "masked_word",
     "shouting", "exclamations", "mention", "length", "negated_insult", "plain_insult",
+    "negated_attack", "plain_attack", "condemnation_x_attack",
 )
 #: How many tokens before an insult a negation ("not", "never", "nahi") still reaches.
 NEGATION_SCOPE = 4
@@ -326,18 +327,25 @@ class LexicalFeaturizer:
             "dehumanising", "exclusion", "condemnation", "ruhsold_hate")}
         # Scoped negation: "not stupid", "would never call you a clown" negate the insult;
         # Urdu puts "nahi" after the word ("jahil nahi"), so look both ways for ur/ur-Latn words.
+        # Attacks without an insult word ("are vermin", "should be deported", "shot") are scoped
+        # the same way, as separate features: "I'd never say they are vermin" is not an attack.
         negations = set(self.lexicon.positions("negation", tokens, singles))
         clauses = clause_numbers(folded) if negations else []  # only read when there are some
-        negated = 0
+
+        def negated_count(positions: list[int]) -> int:
+            return sum(1 for i in positions if negations and (
+                any(j in negations and clauses[j] == clauses[i]
+                    for j in range(max(0, i - NEGATION_SCOPE), i))
+                or any(j in negations and clauses[j] == clauses[i]
+                       and tokens[j] in _POSTPOSED_NEGATIONS
+                       for j in range(i + 1, min(len(tokens), i + 3)))))
+
         insults = self.lexicon.positions("insult", tokens, singles) + self.lexicon.positions(
             "profanity", tokens, singles)
-        for i in insults:
-            before = range(max(0, i - NEGATION_SCOPE), i)
-            after = range(i + 1, min(len(tokens), i + 3))
-            if any(j in negations and clauses[j] == clauses[i] for j in before) or any(
-                    j in negations and clauses[j] == clauses[i]
-                    and tokens[j] in _POSTPOSED_NEGATIONS for j in after):
-                negated += 1
+        attacks = [i for section in ("dehumanising", "exclusion", "threat")
+                   for i in self.lexicon.positions(section, tokens, singles)]
+        negated = negated_count(insults)
+        negated_attacks = negated_count(attacks)
         letters = [ch for ch in text if ch.isalpha()]
         upper = sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= 8 else 0.0
         raw = {
@@ -359,6 +367,11 @@ class LexicalFeaturizer:
             "length": min(len(tokens), 100) / 100.0,
             "negated_insult": negated,
             "plain_insult": max(0, len(insults) - negated),
+            "negated_attack": negated_attacks,
+            "plain_attack": max(0, len(attacks) - negated_attacks),
+            # Counter-speech names the abuse it condemns: "calling them vermin is hate speech".
+            "condemnation_x_attack": min(c["condemnation"], c["dehumanising"] + c["exclusion"]
+                                         + c["threat"]),
         }
         return [math.log1p(float(raw[name])) for name in DENSE_FEATURES]
 

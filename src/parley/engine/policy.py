@@ -151,6 +151,9 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     public_reasons: list[str] = field(default_factory=list)
     nudge: str | None = None
+    # The attributes behind the decision, in the order of ``reasons`` (rejections first): what
+    # callers that speak another system's codes (Coral's rejection reasons) map from.
+    attributes: list[str] = field(default_factory=list)
 
 
 def moderator_reason(attribute: str, probability: float, scores: Scores | None = None) -> str:
@@ -223,7 +226,8 @@ def decide(scores: Scores, policy: Policy | None = None) -> Verdict:
         _, _, top = findings[0]
         reason = _PUBLIC_WORDING[top].replace("Your comment", "this comment")
         nudge = _NUDGE.format(reason=reason)
-    return Verdict(status=status, reasons=reasons, public_reasons=public, nudge=nudge)
+    return Verdict(status=status, reasons=reasons, public_reasons=public, nudge=nudge,
+                   attributes=[attribute for _, _, attribute in findings])
 
 
 def decide_failure(error: BaseException | str) -> Verdict:

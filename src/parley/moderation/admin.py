@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from parley.moderation.models import (
     AuditEntry,
     AuthorRestriction,
+    CoralPhase,
     HumanDecision,
     ModerationRecord,
     SiteMembership,
@@ -54,8 +55,23 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(HumanDecision)
 class HumanDecisionAdmin(ReadOnlyAdmin):
-    list_display = ("decided_at", "label", "reason", "language", "site", "comment_id", "undone_at")
-    list_filter = ("label", "reason", "site")
+    list_display = ("decided_at", "label", "reason", "language", "site", "source", "comment_id",
+                    "external_id", "undone_at")
+    list_filter = ("label", "reason", "source", "site")
+
+
+@admin.register(CoralPhase)
+class CoralPhaseAdmin(ReadOnlyAdmin):
+    """Coral's signing secrets, shown to superusers only; set them with ``parley coral-phase``
+    (an action with its audit entry), not here."""
+
+    list_display = ("site", "timeout_ms", "previous_expires_at", "updated_at")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
 
 
 @admin.register(ModerationRecord)

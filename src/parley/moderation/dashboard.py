@@ -77,7 +77,8 @@ def dashboard(*, sites: list[Site], days: int = 14, now: Any = None) -> Dashboar
     waits = [
         (decided - created).total_seconds() / 60
         for decided, created in HumanDecision.objects.filter(
-            site__in=sites, decided_at__gte=since, undone_at__isnull=True
+            site__in=sites, decided_at__gte=since, undone_at__isnull=True,
+            comment__isnull=False,  # decisions sent from elsewhere (suggestscore) have no wait
         ).values_list("decided_at", "comment__created_at")
     ]
     result.decisions = len(waits)
@@ -88,7 +89,8 @@ def dashboard(*, sites: list[Site], days: int = 14, now: Any = None) -> Dashboar
         for reason in reason_list or []:
             reasons[reason_key(reason)] += 1
     for reason in HumanDecision.objects.filter(
-        site__in=sites, decided_at__gte=since, undone_at__isnull=True, label="rejected"
+        site__in=sites, decided_at__gte=since, undone_at__isnull=True, label="rejected",
+        comment__isnull=False,
     ).values_list("reason", flat=True):
         reasons[f"Rejected by a moderator: {reason_label(reason).lower()}"] += 1
     result.top_reasons = reasons.most_common(10)

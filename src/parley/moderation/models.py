@@ -158,17 +158,29 @@ class RejectReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DecisionSource(models.TextChoices):
+    MODERATOR = "moderator", _("A moderator in Parley")
+    SUGGESTSCORE = "suggestscore", _("A client's comments:suggestscore (e.g. Coral's moderators)")
+
+
 class HumanDecision(models.Model):
     """A moderator's approve/reject on a comment, kept as a labelled example for retraining.
 
     The text, scores and language are snapshots, so the example stays what the moderator saw even
     if the comment changes later. An undo marks the decision (``undone_at``) instead of deleting it.
+    Decisions made in another system and sent through the Perspective-compatible
+    ``comments:suggestscore`` (Coral's moderators) have no Parley comment: they carry the
+    client's own id for the comment (``external_id``) instead, at most one in force per site.
     """
 
     comment = models.ForeignKey(
-        "comments.Comment", on_delete=models.CASCADE, related_name="human_decisions"
+        "comments.Comment", on_delete=models.CASCADE, related_name="human_decisions",
+        null=True, blank=True,
     )
     site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=DecisionSource.choices,
+                              default=DecisionSource.MODERATOR)
+    external_id = models.CharField(max_length=255, blank=True, default="")
     label = models.CharField(max_length=16, choices=DecisionLabel.choices)
     reason = models.CharField(max_length=16, blank=True, default="")
     note = models.TextField(blank=True, default="")
@@ -185,9 +197,18 @@ class HumanDecision(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["site", "decided_at"], name="decision_site_time_idx")]
+        constraints = [
+            # One decision in force per external comment: a resent suggestion cannot be
+            # stored twice, even by two requests at once.
+            models.UniqueConstraint(
+                fields=["site", "external_id"],
+                condition=~models.Q(external_id="") & models.Q(undone_at__isnull=True),
+                name="decision_unique_external_in_force",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.label} #{self.comment_id}"
+        return f"{self.label} #{self.comment_id or self.external_id}"
 
 
 class RestrictionKind(models.TextChoices):
@@ -302,3 +323,36 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} {self.subject}"
+
+
+class CoralPhase(models.Model):
+    """A site's Coral external moderation phase: the signing secret Coral signs requests with.
+
+    The secret is Coral's (its admin copies it from Coral's phase settings) and must be kept
+    in clear, since checking an HMAC needs it; only Django admins see it. While it rotates,
+    the previous secret keeps working until ``previous_expires_at``. ``timeout_ms`` is the
+    phase's timeout as set in Coral: Parley answers within it or answers "no decision".
+    """
+
+    site = models.OneToOneField("comments.Site", on_delete=models.CASCADE,
+                                related_name="coral_phase")
+    secret = models.CharField(max_length=200)
+    previous_secret = models.CharField(max_length=200, blank=True, default="")
+    previous_expires_at = models.DateTimeField(null=True, blank=True)
+    timeout_ms = models.PositiveIntegerField(default=1000)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Coral phase of {self.site}"
+
+    def active_secrets(self, now: Any = None) -> list[str]:
+        """Return the secrets a request may be signed with now (the previous one until it
+        expires)."""
+        now = now or timezone.now()
+        secrets = [self.secret] if self.secret else []
+        if self.previous_secret and self.previous_expires_at and self.previous_expires_at > now:
+            secrets.append(self.previous_secret)
+        return secrets

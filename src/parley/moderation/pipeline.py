@@ -43,6 +43,9 @@ class Outcome:
     language: str = ""
     engine_version: str = ""
     nudge: str | None = None
+    # The engine's attributes behind a hold or rejection (``Verdict.attributes``); empty when
+    # rules alone decided, or nothing was found.
+    attributes: list[str] = field(default_factory=list)
 
     @property
     def decision(self) -> str:
@@ -93,7 +96,7 @@ def load_engine_api() -> EngineApi | None:
 
 
 def _engine_outcome(api: EngineApi, *, story: Story, text: str,
-                    parent: Comment | None) -> Outcome:
+                    parent: Comment | None, timeout: float | None = None) -> Outcome:
     thread: tuple[str, ...] = ()
     if parent is not None:
         root_id = parent.root_id or parent.pk
@@ -110,7 +113,7 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         # of the title and body, so an edit made any way (even a QuerySet.update()) is seen.
     )
     scores = engine_gateway.call_engine(lambda engine: engine.score(text, context),
-                                        load=api.get_engine)
+                                        load=api.get_engine, timeout=timeout)
     policy = api.policy_from_dict((story.site.moderation_settings or {}).get("policy", {}))
     verdict = api.decide(scores, policy)
     status = STATUS_FOR_DECISION[verdict.status]
@@ -125,6 +128,7 @@ def _engine_outcome(api: EngineApi, *, story: Story, text: str,
         language=scores.language,
         engine_version=scores.engine_version,
         nudge=nudge,
+        attributes=list(verdict.attributes),
     )
 
 
@@ -140,6 +144,7 @@ class Submission:
     address_hash: str = ""
     site_rules: Any = None  # rules.RuleVerdict | None, from the site-rules phase
     outcome: Outcome | None = None  # set by a phase; a "rejected" one settles the comment
+    engine_timeout: float | None = None  # a caller's own budget, below PARLEY_ENGINE_TIMEOUT_S
 
 
 def _site_rules_phase(sub: Submission) -> None:
@@ -163,7 +168,8 @@ def _banned_words_phase(sub: Submission) -> None:
 
 def _engine_phase(sub: Submission) -> None:
     """The engine scores the text in its story's context and the site's policy decides."""
-    sub.outcome = _score_with_engine(story=sub.story, text=sub.text, parent=sub.parent)
+    sub.outcome = _score_with_engine(story=sub.story, text=sub.text, parent=sub.parent,
+                                     timeout=sub.engine_timeout)
 
 
 def _holds_phase(sub: Submission) -> None:
@@ -190,11 +196,13 @@ PHASES: tuple[Callable[[Submission], None], ...] = (
 
 def moderate(*, story: Story, text: str, parent: Comment | None = None,
              author_name: str = "", author_email: str = "", author_user: Any = None,
-             address_hash: str = "") -> Outcome:
+             address_hash: str = "", engine_timeout: float | None = None) -> Outcome:
     """Decide the status of a new comment whose text is already cleaned and validated, by
-    running ``PHASES`` in order. Called explicitly by ``parley.actions.post_comment``."""
+    running ``PHASES`` in order. Called explicitly by ``parley.actions.post_comment``, and by
+    Coral's moderation phase (``parley.coral``) with its own ``engine_timeout``."""
     sub = Submission(story=story, text=text, parent=parent, author_email=author_email,
-                     author_user=author_user, address_hash=address_hash)
+                     author_user=author_user, address_hash=address_hash,
+                     engine_timeout=engine_timeout)
     for phase in PHASES:
         phase(sub)
         if sub.outcome is not None and sub.outcome.status == "rejected":
@@ -203,13 +211,14 @@ def moderate(*, story: Story, text: str, parent: Comment | None = None,
     return sub.outcome
 
 
-def _score_with_engine(*, story: Story, text: str, parent: Comment | None) -> Outcome:
+def _score_with_engine(*, story: Story, text: str, parent: Comment | None,
+                       timeout: float | None = None) -> Outcome:
     try:
         api = load_engine_api()
         if api is None:
             return Outcome(status="published", reasons=["model-free rules only"],
                            engine_version="rules")
-        return _engine_outcome(api, story=story, text=text, parent=parent)
+        return _engine_outcome(api, story=story, text=text, parent=parent, timeout=timeout)
     except engine_gateway.EngineTimeout as error:
         logger.warning("%s; holding comment for review", error)
         reason = str(error)

@@ -3,7 +3,9 @@
 Plain Django views rather than Django Ninja: every answer, errors included, must be byte-for-byte
 in Google's shapes (errors.py), which is simpler to guarantee without a framework's own validation
 errors in between. The views only check the key, the size and the rate, then call analysis.py.
-Nothing a client sends here is stored (``doNotStore`` is therefore always honoured).
+Nothing a client sends to analyze is stored (``doNotStore`` is therefore always honoured);
+suggestscore stores its suggestion as a moderator's decision (``actions.record_suggested_score``),
+which is what that method is for.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
-from parley import engine_gateway
+from parley import actions, engine_gateway
 from parley.comments.errors import PayloadTooLarge
 from parley.comments.models import Site
 from parley.comments.request_limits import max_body_bytes, read_body
@@ -31,6 +33,7 @@ from .analysis import ScoringEngine, analyze_comment
 from .discovery import API_VERSION, discovery_document
 from .keys import api_key_from_request, site_for_api_key
 from .schemas import parse_analyze_request, parse_body
+from .suggest import parse_suggest_request
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +88,11 @@ def _authenticate(request: HttpRequest) -> Site:
     return site
 
 
-def _check_rate(request: HttpRequest, site: Site) -> None:
+def _check_rate(request: HttpRequest, site: Site, method: str = "analyze") -> None:
     rate = perspective_rate()
     limited = is_ratelimited(
         request,
-        group="perspective.analyze",
+        group=f"perspective.{method}",
         key=lambda _group, _request: f"site:{site.pk}",
         rate=rate,
         increment=True,
@@ -139,16 +142,46 @@ def analyze(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def suggest_score(request: HttpRequest) -> HttpResponse:
-    """POST /v1alpha1/comments:suggestscore — not offered: Parley learns from moderators instead."""
+    """POST /v1alpha1/comments:suggestscore — a client's moderator decision (Coral sends one per
+    approve / reject), stored once as a labelled example for the key's site."""
+    if cors.is_preflight(request):
+        return cors.preflight_response(request)
+    site: Site | None = None
     try:
         _check_post(request, "suggestscore")
-        _authenticate(request)
-        raise errors.unimplemented(
-            "comments:suggestscore is not supported by Parley: score corrections come from "
-            "the site's moderators (approve / reject in the moderation queue), not from the API."
+        site = _authenticate(request)
+        _check_rate(request, site, "suggestscore")
+        suggestion = parse_suggest_request(parse_body(_read_body(request)))
+        scores, language = _scores_for_training(suggestion.text)
+        actions.record_suggested_score(
+            site=site, external_id=suggestion.external_id, text=suggestion.text,
+            label=suggestion.label, reason=suggestion.reason, scores=scores,
+            language=language, note=suggestion.source_note,
         )
+        result: dict[str, Any] = {
+            "detectedLanguages": [language] if language else [],
+            "requestedLanguages": list(suggestion.languages),
+        }
+        if suggestion.client_token is not None:
+            result["clientToken"] = suggestion.client_token
+        response = _json_response(request, result)
     except errors.PerspectiveError as error:
-        return error.to_response()
+        response = error.to_response()
+        if error.code == 405:
+            response["Allow"] = "POST, OPTIONS"
+    cors.add_cors_headers(request, response, site)
+    return response
+
+
+def _scores_for_training(text: str) -> tuple[dict[str, Any], str]:
+    """The engine's scores and language for a suggested comment, as a Parley moderator's
+    decision keeps them (``parley retrain`` learns thresholds from them). Without the engine
+    the example is kept unscored rather than refused: the label is what matters."""
+    try:
+        (scores,) = GatewayEngine().score_many([(text, None)])
+    except errors.PerspectiveError:
+        return {}, detect_language(text)
+    return dict(scores.values), scores.language
 
 
 @require_GET

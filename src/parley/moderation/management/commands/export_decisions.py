@@ -20,7 +20,11 @@ def decision_record(decision: HumanDecision) -> dict[str, Any]:
         "id": decision.pk,
         "comment_id": decision.comment_id,
         "site": decision.site.slug,
-        "story_id": decision.comment.story_id,
+        "story_id": decision.comment.story_id if decision.comment is not None else None,
+        # "moderator" (Parley's workspace) or "suggestscore" (another system's moderators,
+        # e.g. Coral's, whose comment has no Parley id: external_id is theirs).
+        "source": decision.source,
+        "external_id": decision.external_id or None,
         "label": decision.label,
         "reason": decision.reason,
         "text": decision.text,

@@ -1,4 +1,5 @@
-"""``parley seed_demo``: the demo site, the seed article with its two comments, a moderator.
+"""``parley seed_demo``: the demo site, the seed article with its two comments, a moderator,
+and, when ``PARLEY_DEMO_CORAL_SECRET`` is set, the demo site's Coral moderation phase.
 
 Idempotent: running it again updates the site and story in place and adds nothing twice.
 Seeding never calls the engine: the seed comments are inserted as published with a
@@ -18,9 +19,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from parley import actions
 from parley.comments.models import Comment, CommentStatus, Site, Story
 from parley.comments.services import update_story_counters
-from parley.moderation.models import Decision, ModerationRecord
+from parley.moderation.models import CoralPhase, Decision, ModerationRecord
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "comments" / "seed_article.json"
 SITE_SLUG = "express-tribune-demo"
@@ -48,9 +50,13 @@ class Command(BaseCommand):
             story = self._story(site, seed, str(port))
             added = self._comments(story, seed["comments"])
             password = self._moderator()
+        coral = self._coral_phase(site)
         self.stdout.write(f"Site: {site.name} (origins: {', '.join(site.origins)})")
         if api_key:
             self.stdout.write(f"Site API key (shown once): {api_key}")
+        if coral:
+            self.stdout.write(f"Coral phase URL: http://127.0.0.1:{port}/api/v1/coral/phase"
+                              f"?site={site.slug} (secret from PARLEY_DEMO_CORAL_SECRET)")
         self.stdout.write(f"Seed article: {story.url} ({added} comment(s) added, "
                           f"{story.published_count} published)")
         if password:
@@ -71,6 +77,16 @@ class Command(BaseCommand):
             api_key = site.set_api_key()
         site.save()
         return site, api_key
+
+    def _coral_phase(self, site: Site) -> bool:
+        """Set the demo site's Coral phase secret from PARLEY_DEMO_CORAL_SECRET (as the API key
+        comes from PARLEY_DEMO_API_KEY); unchanged secrets are left alone. True when set up."""
+        wanted = os.environ.get("PARLEY_DEMO_CORAL_SECRET", "").strip()
+        if not wanted:
+            return CoralPhase.objects.filter(site=site).exists()
+        if not CoralPhase.objects.filter(site=site, secret=wanted).exists():
+            actions.set_coral_phase(site=site, acting_user=None, secret=wanted)
+        return True
 
     def _story(self, site: Site, seed: dict, port: str) -> Story:
         url = f"http://127.0.0.1:{port}/stories/{seed['slug']}/"
