@@ -75,7 +75,7 @@ def main() -> int:
         last_headers: dict[str, str] = {}
 
         def call(method: str, path: str, body: bytes = b"", query: str = "",
-                 headers: dict[str, str] | None = None) -> str:
+                 headers: dict[str, str] | None = None, origin: str = "") -> str:
             environ = {
                 **(headers or {}),
                 "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
@@ -84,6 +84,8 @@ def main() -> int:
                 "CONTENT_TYPE": "application/json", "wsgi.url_scheme": "http",
                 "REMOTE_ADDR": "127.0.0.1",
             }
+            if origin:  # a browser's cross-origin call: CORS looks the origin up
+                environ["HTTP_ORIGIN"] = origin
             status: list[str] = []
 
             def start(line: str, pairs: list[tuple[str, str]]) -> None:
@@ -103,6 +105,8 @@ def main() -> int:
                                                        query="limit=100"),
             "reader page (HTML)": lambda: call("GET", "/stories/story-1/"),
             "counts (10 URLs)": lambda: call("POST", "/api/v1/counts", counts_body),
+            "counts, with an Origin": lambda: call("POST", "/api/v1/counts", counts_body,
+                                                   origin="http://127.0.0.1"),
             "post a comment": lambda: call("POST", "/api/v1/stories/2/comments", post_body),
         }
         # The "N new comments" poll of an open page: unchanged (304 to its ETag) and changed.

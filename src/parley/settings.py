@@ -392,3 +392,6 @@ PARLEY_ENGINE_TIMEOUT_S = float(os.environ.get("PARLEY_ENGINE_TIMEOUT_S", "2.0")
 PARLEY_CACHE_SECONDS = env_int("PARLEY_CACHE_SECONDS", 300)
 PARLEY_DEMO_API_KEY = os.environ.get("PARLEY_DEMO_API_KEY", "")
 PARLEY_DEMO_CORAL_SECRET = os.environ.get("PARLEY_DEMO_CORAL_SECRET", "")
+# Parley's public address (https://comments.example.com) for the embed snippet the workspace and
+# `parley site embed` print; empty: the workspace uses the address it was asked on.
+PARLEY_PUBLIC_URL = os.environ.get("PARLEY_PUBLIC_URL", "").strip().rstrip("/")

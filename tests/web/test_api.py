@@ -354,11 +354,36 @@ def test_embed_creates_stories_only_for_allowed_origins(client, site):
     assert again.status_code == 200 and again.json()["title"] == "Floods"
     stranger = post_json(client, "/api/v1/embed/stories", data, HTTP_ORIGIN="https://evil.test")
     assert stranger.status_code == 403
-    assert "Access-Control-Allow-Origin" not in stranger
+    # Readable by the page (so the embed can say why), and it says what to configure.
+    assert stranger["Access-Control-Allow-Origin"] == "https://evil.test"
+    assert stranger.json()["code"] == "origin_not_allowed"
+    assert stranger.json()["origin"] == "https://evil.test"
+    assert "parley site origins YOUR-SITE --add https://evil.test" in stranger.json()["hint"]
     elsewhere = post_json(client, "/api/v1/embed/stories",
                           {"url": "https://other.example/x", "title": "X"}, HTTP_ORIGIN=ORIGIN)
-    assert elsewhere.status_code == 422 and elsewhere.json()["field"] == "url"
+    assert elsewhere.status_code == 403
+    body = elsewhere.json()
+    assert (body["code"], body["origin"]) == ("story_origin_not_allowed", "https://other.example")
+    assert f"parley site origins {site.slug} --add https://other.example" in body["hint"]
+    assert not body["detail"].startswith("url:")
     assert Story.objects.count() == 1
+
+
+def test_the_story_url_may_be_on_another_origin_of_the_same_site(client, site):
+    # A page on http://localhost:9 (also listed) whose canonical URL is on the main origin.
+    data = {"url": f"{ORIGIN}/2024/canonical/", "title": "Canonical"}
+    created = post_json(client, "/api/v1/embed/stories", data, HTTP_ORIGIN="http://localhost:9")
+    assert created.status_code == 201
+    assert Story.objects.get(url=data["url"]).site == site
+
+
+def test_only_the_embed_s_first_call_is_readable_from_any_origin(client, story):
+    first = client.options("/api/v1/embed/stories", HTTP_ORIGIN="https://evil.test",
+                           HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert first.status_code == 204 and "Access-Control-Allow-Credentials" not in first
+    other = client.options(comments_url(story), HTTP_ORIGIN="https://evil.test",
+                           HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert other.status_code == 403
 
 
 def test_cors_preflight_and_headers_only_for_allowed_origins(client, story):

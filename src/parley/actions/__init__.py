@@ -10,7 +10,8 @@ commands and Celery tasks call these, never the apps' low-level writes, so they 
 - ``moderation``: moderators' decisions (approve, reject, ban, pre-moderate, undo, bulk) and
   ``change_comment_status``, the one action that can reach any status (REMOVED included).
 - ``stories``: closing, reopening and pre-moderating a story; featuring a comment.
-- ``sites``: a site's rules, engine thresholds, webhook endpoints and Coral phase secret.
+- ``sites``: creating a site; its allowed origins, API key, FAQ text, rules, engine
+  thresholds, webhook endpoints and Coral phase secret.
 - ``feedback``: decisions made elsewhere (Perspective ``comments:suggestscore``, e.g. Coral's
   moderators) stored as training examples.
 - ``own_comments``: a commenter editing (re-scored) or deleting their own comment, proved by
@@ -44,8 +45,12 @@ from parley.actions.reactions import ReactionResult, set_recommendation
 from parley.actions.reports import report_comment
 from parley.actions.sites import (
     add_webhook_endpoint,
+    create_site,
+    rotate_api_key,
     set_coral_phase,
+    set_faq_text,
     set_webhook_active,
+    update_allowed_origins,
     update_site_policy,
     update_site_rules,
 )
@@ -65,18 +70,22 @@ __all__ = [
     "change_comment_status",
     "commenter_data",
     "erase_commenter",
+    "create_site",
     "feature_comment",
     "post_comment",
     "delete_own_comment",
     "edit_own_comment",
     "record_suggested_score",
     "reject_comment",
+    "rotate_api_key",
     "report_comment",
     "set_author_premoderation",
     "set_coral_phase",
+    "set_faq_text",
     "set_recommendation",
     "set_webhook_active",
     "undo_last_action",
+    "update_allowed_origins",
     "update_site_policy",
     "update_site_rules",
     "update_story_settings",

@@ -1,19 +1,37 @@
-"""A site's own settings as moderators and admins change them: rules, engine thresholds,
-webhook endpoints and Coral's moderation phase, each with its audit entry."""
+"""A site's own settings as moderators and admins change them: creating the site, its allowed
+origins, API key, FAQ text, rules, engine thresholds, webhook endpoints and Coral's moderation
+phase, each with its audit entry.
+
+The workspace and ``parley site`` call the same actions. ``acting_user=None`` means the operator
+at the command line (shell access to the server is the privilege); the audit entry then has no
+actor and says ``command line`` in its note.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import unicodedata
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from parley.comments.errors import InvalidInput
 from parley.comments.models import Site
-from parley.moderation.models import AuditAction, CoralPhase, WebhookEndpoint, WebhookEvent
-from parley.moderation.permissions import check_can_administer
+from parley.comments.origins import parse_origin, parse_origins
+from parley.moderation.models import (
+    AuditAction,
+    CoralPhase,
+    Role,
+    SiteMembership,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from parley.moderation.permissions import check_can_administer, check_can_create_sites
 from parley.moderation.policy_preview import parse_policy
 from parley.moderation.records import write_audit
 from parley.moderation.site_settings import parse_settings
@@ -142,3 +160,133 @@ def set_coral_phase(*, site: Site, acting_user: Any, secret: str | None = None,
     write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
                 site=site, before=before, after=after, reason="coral_phase")
     return phase
+
+
+# --- Onboarding: creating a site, its origins, API key and FAQ ----------------------------------
+
+MAX_FAQ_CHARS = 20_000
+COMMAND_LINE = "command line"
+
+
+def _check_admin(acting_user: Any, site: Site) -> None:
+    if acting_user is not None:
+        check_can_administer(acting_user, site)
+
+
+def _note(acting_user: Any) -> str:
+    return COMMAND_LINE if acting_user is None else ""
+
+
+@transaction.atomic(durable=True)
+def create_site(*, acting_user: Any, name: str, slug: str, domain: str) -> tuple[Site, str]:
+    """Create a site whose first allowed origin is its domain; return it and its API key.
+
+    The key is returned in clear once and stored only as its hash. A person who creates a site
+    becomes its admin, so it shows in their workspace whether or not they are staff.
+    """
+    if acting_user is not None:
+        check_can_create_sites(acting_user)
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("name", "A site needs a name.")
+    if len(name) > Site._meta.get_field("name").max_length:
+        raise InvalidInput("name", "At most 200 characters.")
+    if not slug or slugify(slug) != slug or len(slug) > Site._meta.get_field("slug").max_length:
+        raise InvalidInput("slug",
+                           "Use lower-case letters, digits and hyphens (e.g. daily-planet).")
+    origin = parse_origin(domain, field="domain")
+    if Site.objects.filter(slug=slug).exists():
+        raise InvalidInput("slug", f"A site with the slug {slug!r} already exists.")
+    site = Site(name=name, slug=slug, allowed_origins=origin)
+    api_key = site.set_api_key()
+    try:
+        with transaction.atomic():
+            site.save(force_insert=True)
+    except IntegrityError:  # a concurrent create took the slug between the check and the insert
+        raise InvalidInput("slug", f"A site with the slug {slug!r} already exists.") from None
+    if getattr(acting_user, "pk", None):
+        SiteMembership.objects.create(user=acting_user, site=site, role=Role.ADMIN)
+    write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+                site=site, before={}, after={"name": name, "slug": slug, "origins": [origin]},
+                reason="site_created", note=_note(acting_user))
+    return site, api_key
+
+
+@transaction.atomic(durable=True)
+def update_allowed_origins(*, site: Site, acting_user: Any, origins: Sequence[str] | None = None,
+                           add: Sequence[str] = (), remove: Sequence[str] = ()) -> Site:
+    """Replace the site's allowed origins (``origins``), or add and remove some; validated.
+
+    CORS and the embed read the list fresh on every request, so the change applies at once.
+    Removing an origin the site does not list is an error (a typo should not pass silently).
+    """
+    _check_admin(acting_user, site)
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    before = site.origins
+    if origins is not None:
+        after = parse_origins(list(origins))
+    else:
+        dropping = parse_origins(list(remove), field="remove")
+        missing = [o for o in dropping if o not in before]
+        if missing:
+            raise InvalidInput("remove", f"{missing[0]} is not one of the site's origins.")
+        after = [o for o in before if o not in dropping]
+        after = parse_origins([*after, *parse_origins(list(add), field="add")])
+    site.allowed_origins = "\n".join(after)
+    site.save(update_fields=["allowed_origins"])
+    write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+                site=site, before={"origins": before}, after={"origins": after},
+                reason="origins", note=_note(acting_user))
+    return site
+
+
+@transaction.atomic(durable=True)
+def rotate_api_key(*, site: Site, acting_user: Any) -> str:
+    """Give the site a new API key and return it in clear, once; the old key stops working now.
+
+    The audit entry names the keys only by the first characters of their hashes.
+    """
+    _check_admin(acting_user, site)
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    before = site.api_key_hash[:8]
+    api_key = site.set_api_key()
+    site.save(update_fields=["api_key_hash"])
+    write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+                site=site, before={"api_key_hash": before},
+                after={"api_key_hash": site.api_key_hash[:8]}, reason="api_key",
+                note=_note(acting_user))
+    return api_key
+
+
+def _clean_faq(text: str) -> str:
+    """Plain text as stored: normalised line ends, no control characters (NUL breaks PostgreSQL)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text
+                   if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return text.strip()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] if text else ""
+
+
+@transaction.atomic(durable=True)
+def set_faq_text(*, site: Site, acting_user: Any, text: str) -> Site:
+    """Set the Comments FAQ text readers see (plain text; empty brings back Parley's default).
+
+    It is stored as text and always rendered escaped (paragraphs and http(s) links only), so
+    no markup in it can reach a reader's page.
+    """
+    _check_admin(acting_user, site)
+    text = _clean_faq(text)
+    if len(text) > MAX_FAQ_CHARS:
+        raise InvalidInput("faq_text", f"At most {MAX_FAQ_CHARS:,} characters.")
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    before = site.faq_text
+    site.faq_text = text
+    site.save(update_fields=["faq_text"])
+    write_audit(action=AuditAction.CHANGE_SETTINGS, acting_user=acting_user, comment=None,
+                site=site, before={"faq_chars": len(before), "faq_sha256": _digest(before)},
+                after={"faq_chars": len(text), "faq_sha256": _digest(text)}, reason="faq",
+                note=_note(acting_user))
+    return site

@@ -52,6 +52,28 @@ class Forbidden(ParleyError):
     message = "You are not allowed to do that."
 
 
+class EmbedNotAllowed(ParleyError):
+    """The embed was loaded where its site does not allow it.
+
+    ``code`` says which case ("origin_not_allowed": the page's origin is on no site's list;
+    "story_origin_not_allowed": the story URL is on an origin its site does not list),
+    ``origin`` is the origin to allow, and ``hint`` tells the site owner how. The embed shows
+    readers a plain sentence and puts these in the page's console and data attributes.
+    """
+
+    status = 403
+
+    def __init__(self, *, code: str, origin: str, message: str, hint: str) -> None:
+        self.code = code
+        self.origin = origin
+        self.hint = hint
+        super().__init__(message)
+
+    @property
+    def extra(self) -> dict[str, str]:
+        return {"code": self.code, "origin": self.origin, "hint": self.hint}
+
+
 class RateLimited(ParleyError):
     """Too many posts; ``retry_after`` seconds is sent as the Retry-After header."""
 

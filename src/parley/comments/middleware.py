@@ -13,6 +13,11 @@ site allows (403 otherwise; without Origin, ``Sec-Fetch-Site: cross-site`` is re
 posting and report views then check the story's own site (``check_origin``). Calls with an API key
 (``X-Parley-Key`` or ``Authorization``) are server-to-server and skip the Origin check: a browser
 cannot add those headers across origins without a preflight, which allows only Content-Type.
+One exception: the embed's first call (``EMBED_BOOTSTRAP_PATH``) is readable from any origin, so
+that on a page whose origin is not allowed the embed can read *why* and say so, instead of
+failing with an opaque network error. That endpoint creates or returns a story only for an
+allowed origin (the answer depends on the Origin header itself); any other origin only reads
+the refusal.
 Every API request then goes on through the rest of the middleware stack to its view, as any
 other request does.
 """
@@ -42,6 +47,7 @@ JSON_TYPE = "application/json"
 def _refuse(status: int, message: str) -> HttpResponse:
     body = json.dumps({"detail": message})
     return HttpResponse(body, status=status, content_type="application/json")
+EMBED_BOOTSTRAP_PATH = API_PREFIX + "embed/stories"
 
 
 def _too_large(error: PayloadTooLarge) -> HttpResponse:
@@ -93,10 +99,10 @@ class ApiGuardMiddleware:
         origin = request.headers.get("Origin")
         if request.method == "OPTIONS" and origin and \
                 "Access-Control-Request-Method" in request.headers:
-            return self._preflight(origin)
+            return self._preflight(request.path, origin)
         response = (self._check_size(request) or self._check_write(request)
                     or self.get_response(request))
-        if origin and origin_allowed(origin):
+        if origin and _readable(request.path, origin):
             allow_origin(response, origin)
         return response
 
@@ -117,12 +123,18 @@ class ApiGuardMiddleware:
         if (request.content_type or "").lower() != JSON_TYPE and not bodiless_delete:
             return _refuse(415, "Send the request body as JSON, with "
                                 "Content-Type: application/json.")
+        if request.path.rstrip("/") == EMBED_BOOTSTRAP_PATH:
+            return None  # the view refuses other origins itself, saying which to allow
         refusal = check_origin(request)
         return _refuse(403, refusal) if refusal else None
 
-    def _preflight(self, origin: str) -> HttpResponse:
-        return preflight_answer(origin, allowed=origin_allowed(origin),
+    def _preflight(self, path: str, origin: str) -> HttpResponse:
+        return preflight_answer(origin, allowed=_readable(path, origin),
                                 methods=ALLOWED_METHODS, headers=ALLOWED_HEADERS)
+
+
+def _readable(path: str, origin: str) -> bool:
+    return path.rstrip("/") == EMBED_BOOTSTRAP_PATH or origin_allowed(origin)
 
 
 def allow_origin(response: HttpResponse, origin: str) -> None:

@@ -165,3 +165,65 @@ class WebhookForm(forms.Form):
         initial=["comment.created", "comment.published", "comment.rejected"],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+# --- Onboarding a site: create it, its origins, its FAQ ----------------------------------------
+
+class SiteCreateForm(forms.Form):
+    """A new site: what readers call it, its address in URLs, and the domain that embeds it."""
+
+    name = forms.CharField(max_length=200, help_text="What readers call it, e.g. Daily Planet.")
+    slug = forms.SlugField(max_length=80, help_text="Lower-case letters, digits and hyphens; "
+                                                    "used in the workspace's addresses.")
+    domain = forms.CharField(max_length=300, label="Canonical domain",
+                             help_text="Where the articles are, e.g. news.example.com "
+                                       "(becomes the first allowed origin).")
+
+    def clean_domain(self) -> str:
+        from parley.comments.errors import InvalidInput
+        from parley.comments.origins import parse_origin
+
+        try:
+            return parse_origin(self.cleaned_data["domain"], field="domain")
+        except InvalidInput as error:
+            raise forms.ValidationError(error.detail) from None
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug != slug.lower():
+            raise forms.ValidationError("Use lower-case letters.")
+        if Site.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(f"A site with the slug {slug!r} already exists.")
+        return slug
+
+
+class AllowedOriginsForm(forms.Form):
+    """The origins whose pages may embed the site's comments, one a line."""
+
+    origins = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        label="Allowed origins",
+        help_text="One a line, exactly as the browser shows the page's start: scheme://host, "
+                  "with :port only if not the default (https://news.example.com). No paths, "
+                  "no wildcards: list www and the bare domain separately if you use both.",
+    )
+
+    def clean_origins(self) -> list[str]:
+        from parley.comments.errors import InvalidInput
+        from parley.comments.origins import parse_origins
+
+        try:
+            return parse_origins(self.cleaned_data["origins"])
+        except InvalidInput as error:
+            raise forms.ValidationError(error.detail) from None
+
+
+class FaqForm(forms.Form):
+    """The Comments FAQ text readers open from under the comment form (plain text)."""
+
+    faq_text = forms.CharField(
+        required=False, max_length=20_000, label="Comments FAQ text",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain text: blank lines make paragraphs and web addresses become links; "
+                  "no HTML. Leave empty to show Parley's own description of your moderation.",
+    )

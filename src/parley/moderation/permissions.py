@@ -40,6 +40,27 @@ def can_administer(user: Any, site: Site) -> bool:
     ).exists()
 
 
+def can_create_sites(user: Any) -> bool:
+    """Return True for active superusers: a new site is a new tenant, not a site admin's call."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and user.is_superuser)
+
+
+def check_can_create_sites(user: Any) -> None:
+    """Raise Forbidden unless the user may create sites."""
+    if not can_create_sites(user):
+        raise Forbidden("Only a Parley superuser can create a site.")
+
+
+def administered_sites(user: Any) -> QuerySet[Site]:
+    """Return the sites whose settings the user may change (all of them for active staff)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Site.objects.none()
+    if user.is_staff:
+        return Site.objects.all()
+    return Site.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
+
+
 def check_can_moderate(user: Any, site: Site) -> None:
     """Raise NotFound unless the user moderates the site."""
     if not can_moderate(user, site):

@@ -1,23 +1,37 @@
-"""Site admins' and moderators' pages for a site: its rules, engine thresholds, stories and
-webhooks."""
+"""Site admins' and moderators' pages for a site: creating it, its embed and access (origins,
+API key, FAQ, the snippet), its rules, engine thresholds, stories and webhooks."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from parley import actions
-from parley.comments.errors import InvalidInput, NotFound
+from parley.comments.errors import Forbidden, InvalidInput, NotFound
 from parley.comments.models import Site, Story
-from parley.moderation.forms import PolicyForm, SiteRulesForm, StorySettingsForm, WebhookForm
+from parley.comments.origins import embed_snippet
+from parley.moderation.forms import (
+    AllowedOriginsForm,
+    FaqForm,
+    PolicyForm,
+    SiteCreateForm,
+    SiteRulesForm,
+    StorySettingsForm,
+    WebhookForm,
+)
 from parley.moderation.permissions import (
+    administered_sites,
     can_administer,
+    can_create_sites,
     check_can_administer,
+    check_can_create_sites,
     moderated_site,
     moderated_sites,
 )
@@ -139,3 +153,135 @@ def site_policy(request: HttpRequest, site_slug: str) -> HttpResponse:
         "site": site, "form": form, "preview": preview,
         "can_administer": can_administer(request.user, site),
     })
+
+
+# --- Onboarding: the sites list, a new site, and a site's embed and access page ----------------
+
+def parley_url(request: HttpRequest) -> str:
+    """Parley's public address for snippets: PARLEY_PUBLIC_URL, else the address asked for."""
+    return settings.PARLEY_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Pages that may show a new API key must not be kept by the browser or any proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@handles_errors
+def sites_index(request: HttpRequest) -> HttpResponse:
+    """The sites the user administers, each with its embed and access page."""
+    sites = list(administered_sites(request.user).order_by("name"))
+    can_create = can_create_sites(request.user)
+    if not sites and not can_create:
+        raise Forbidden("You are not a site admin of any site.")
+    return render(request, "moderation/sites.html", {"sites": sites, "can_create": can_create})
+
+
+@login_required
+@handles_errors
+def create_site(request: HttpRequest) -> HttpResponse:
+    """Create a site (superusers): its name, slug and domain; shows its first API key once."""
+    check_can_create_sites(request.user)
+    status = 200
+    if request.method == "POST":
+        form = SiteCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                site, api_key = actions.create_site(
+                    acting_user=request.user, name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"], domain=form.cleaned_data["domain"])
+            except InvalidInput as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                return _setup_page(request, site, new_key=api_key, created=True)
+        status = 422
+    else:
+        form = SiteCreateForm()
+    return render(request, "moderation/site_create.html", {"form": form}, status=status)
+
+
+def _setup_page(request: HttpRequest, site: Site, *, status: int = 200, new_key: str = "",
+                created: bool = False, saved: str = "", **forms: Form) -> HttpResponse:
+    site.refresh_from_db()
+    context = {
+        "site": site, "new_key": new_key, "created": created, "saved": saved,
+        "snippet": embed_snippet(site, parley_url(request)),
+        "origins_form": forms.get("origins_form")
+        or AllowedOriginsForm(initial={"origins": "\n".join(site.origins)}),
+        "faq_form": forms.get("faq_form") or FaqForm(initial={"faq_text": site.faq_text}),
+        "faq_url": reverse("comments:faq") + f"?site={site.slug}",
+    }
+    return _no_store(render(request, "moderation/site_setup.html", context, status=status))
+
+
+def _administered(request: HttpRequest, site_slug: str) -> Site:
+    site = moderated_site(request.user, site_slug)  # strangers: 404
+    check_can_administer(request.user, site)  # moderators who are not site admins: 403
+    return site
+
+
+@login_required
+@handles_errors
+def site_setup(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """A site's embed and access: allowed origins, API key, FAQ text and the embed snippet."""
+    saved = request.GET.get("saved", "")
+    return _setup_page(request, _administered(request, site_slug),
+                       saved=saved if saved in ("origins", "faq") else "")
+
+
+def _saved(site: Site, what: str) -> HttpResponse:
+    """Post/redirect/get: a reload of the page after saving does not post again."""
+    return HttpResponseRedirect(
+        reverse("moderation:site_setup", args=[site.slug]) + f"?saved={what}#{what}")
+
+
+def _form_error(form: Form, error: InvalidInput, field: str) -> None:
+    form.add_error(field, error.detail)
+
+
+@require_POST
+@login_required
+@handles_errors
+def site_origins(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """Replace the site's allowed origins (site admins); takes effect for CORS at once."""
+    site = _administered(request, site_slug)
+    form = AllowedOriginsForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.update_allowed_origins(site=site, acting_user=request.user,
+                                           origins=form.cleaned_data["origins"])
+        except InvalidInput as error:
+            _form_error(form, error, "origins")
+        else:
+            return _saved(site, "origins")
+    return _setup_page(request, site, status=422, origins_form=form)
+
+
+@require_POST
+@login_required
+@handles_errors
+def site_key(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """Rotate the site's API key (site admins): the new key is shown on this answer only."""
+    site = _administered(request, site_slug)
+    api_key = actions.rotate_api_key(site=site, acting_user=request.user)
+    return _setup_page(request, site, new_key=api_key)
+
+
+@require_POST
+@login_required
+@handles_errors
+def site_faq(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """Set the Comments FAQ text readers see (site admins)."""
+    site = _administered(request, site_slug)
+    form = FaqForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_faq_text(site=site, acting_user=request.user,
+                                 text=form.cleaned_data["faq_text"])
+        except InvalidInput as error:
+            _form_error(form, error, "faq_text")
+        else:
+            return _saved(site, "faq")
+    return _setup_page(request, site, status=422, faq_form=form)

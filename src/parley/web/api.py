@@ -29,7 +29,14 @@ from parley import actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
-from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
+from parley.comments.errors import (
+    EmbedNotAllowed,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ParleyError,
+    RateLimited,
+)
 from parley.comments.ids import MAX_ID
 from parley.comments.json_input import BadJson
 from parley.comments.middleware import check_origin
@@ -58,6 +65,12 @@ class ErrorOut(Schema):
 QUERY_ERRORS = {422: ErrorOut}
 BODY_ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut}
 ID_RANGE = {"ge": 1, "le": MAX_ID}
+
+
+class EmbedErrorOut(ErrorOut):
+    code: str | None = None
+    origin: str | None = None
+    hint: str | None = None
 
 
 class StoryOut(Schema):
@@ -546,16 +559,33 @@ def erase_person(request: HttpRequest, payload: PersonIn):
     return {"erased": count}
 
 
-@router.post("/embed/stories", response={200: StoryOut, 201: StoryOut, **BODY_ERRORS})
+@router.post("/embed/stories",
+             response={200: StoryOut, 201: StoryOut, **BODY_ERRORS, 403: EmbedErrorOut})
 def embed_story(request: HttpRequest, payload: EmbedStoryIn):
     """The embed's first load on a page of an allowed origin: find or create its story."""
-    origin = request.headers.get("Origin", "")
+    origin = request.headers.get("Origin", "").strip().rstrip("/").lower()
     site = selectors.site_for_origin(origin)
     if site is None:
-        raise Forbidden("This origin is not allowed to embed comments.")
+        shown = origin or "(none)"
+        raise EmbedNotAllowed(
+            code="origin_not_allowed", origin=origin,
+            message=f"This page's origin, {shown}, is not allowed to embed comments.",
+            hint=f"Add {shown} to your site's allowed origins: in Parley's moderation workspace "
+                 "(Sites, then your site's 'Embed and access' page), or on the server with "
+                 f"`parley site origins YOUR-SITE --add {shown}`.")
     url = services.canonical_story_url(payload.url)
-    if services.url_origin(url) != origin.strip().rstrip("/").lower():
-        raise InvalidInput("url", "The story URL must be on the embedding page's origin.")
+    story_origin = services.url_origin(url)
+    # The story URL may be on any origin of the same site (a canonical https://example.com URL
+    # embedded from https://www.example.com), never on another site's or an unlisted one.
+    if story_origin != origin and story_origin not in site.origins:
+        raise EmbedNotAllowed(
+            code="story_origin_not_allowed", origin=story_origin,
+            message=f"The story URL is on {story_origin}, which the site {site.name} does not "
+                    "allow.",
+            hint=f"Either make data-story-url an address on {origin}, or add {story_origin} to "
+                 f"the allowed origins of the site '{site.slug}': in Parley's moderation "
+                 "workspace (Sites, then 'Embed and access') or with "
+                 f"`parley site origins {site.slug} --add {story_origin}`.")
     existing = selectors.find_story_by_url(url)
     if existing is not None and existing.site_id == site.pk:
         return schema_response(StoryOut, story_dict(existing))
@@ -575,6 +605,7 @@ def parley_error(request: HttpRequest, exc: ParleyError) -> HttpResponse:
     data: dict = {"detail": exc.message}
     if isinstance(exc, InvalidInput):
         data["field"] = exc.field
+    data.update(getattr(exc, "extra", {}))
     response = json_response(data, status=exc.status)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)

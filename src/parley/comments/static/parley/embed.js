@@ -699,11 +699,27 @@
     reason.focus();
   }
 
+  // Readers get one plain sentence; what the site owner must configure goes to the console and
+  // to data attributes on the host element (data-parley-error, -origin, -hint), never on screen.
+  function notAvailable(data) {
+    data = data || {};
+    say("Comments are not available on this page at the moment.", true);
+    form.hidden = true;
+    notice.hidden = true;
+    orderNav.hidden = true;
+    host.setAttribute("data-parley-error", data.code || "unavailable");
+    if (data.origin) host.setAttribute("data-parley-origin", data.origin);
+    if (data.hint) host.setAttribute("data-parley-hint", data.hint);
+    if (window.console && console.warn) {
+      console.warn("Parley comments: " + (data.detail || "the story could not be loaded.") +
+        (data.hint ? " " + data.hint : "") + " See " + API + "/moderate/sites/");
+    }
+  }
+
   // --- Start ------------------------------------------------------------------------------------
   api("POST", "/embed/stories", { url: storyUrl, title: storyTitle }).then(function (res) {
     if (res.status !== 200 && res.status !== 201) {
-      say(res.data.detail || "Comments are not available on this page.", true);
-      form.hidden = true;
+      notAvailable(res.data);
       return;
     }
     state.story = res.data;
@@ -717,5 +733,6 @@
   }, function () {
     say("The comment service could not be reached.", true);
     form.hidden = true;
+    orderNav.hidden = true;
   });
 })();
