@@ -13,6 +13,7 @@ origins (parley.comments.middleware).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Literal
@@ -20,17 +21,18 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from parley import actions
+from parley import __version__, actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
 from parley.comments.errors import Forbidden, InvalidInput, NotFound, ParleyError, RateLimited
 from parley.comments.models import Comment, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
+from parley.http_cache import not_modified, public_headers
 
 router = Router(tags=["comments"])
 
@@ -228,13 +230,29 @@ def find_story(request: HttpRequest, url: str):
     return schema_response(StoryOut, story_dict(story))
 
 
+def thread_etag(story_id: int, version: int, *, order: str, cursor: str | None,
+                limit: int) -> str:
+    """The ETag of a thread page: new whenever the story's ``cache_version`` moves (every
+    publish, hide, removal, featuring or edit) or Parley's version does (a new body shape)."""
+    query = hashlib.sha256(f"{order}|{cursor or ''}|{limit}|{__version__}".encode()).hexdigest()
+    return f'"t{story_id}.{version}.{query[:16]}"'
+
+
 @router.get("/stories/{story_id}/comments",
-            response={200: ThreadOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+            response={200: ThreadOut, 304: None, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None,
                   limit: int | None = None, order: Literal["newest", "oldest"] = "newest"):
-    """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels)."""
+    """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels).
+
+    Shareable by CDNs for ``PARLEY_PUBLIC_MAX_AGE`` seconds; revalidate with If-None-Match
+    (304 while nothing on the story changed).
+    """
     limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
     version = selectors.story_cache_version(story_id)
+    etag = thread_etag(story_id, version, order=order, cursor=cursor, limit=limit)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     body = cache.get(thread_body_key(story_id, version, order=order, cursor=cursor, limit=limit))
     if body is None:
         story = selectors.get_story(story_id)
@@ -243,7 +261,10 @@ def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None
         key = thread_body_key(story.pk, story.cache_version, order=order, cursor=cursor,
                               limit=limit)
         cache.set(key, body, settings.PARLEY_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+        etag = thread_etag(story.pk, story.cache_version, order=order, cursor=cursor,
+                           limit=limit)
+    return public_headers(HttpResponse(body, content_type="application/json; charset=utf-8"),
+                          etag)
 
 
 @router.post("/stories/{story_id}/comments",
@@ -270,8 +291,26 @@ def post_comment(request: HttpRequest, story_id: int, payload: CommentIn):
 
 @router.post("/counts", response={200: CountsOut, 422: ErrorOut})
 def counts(request: HttpRequest, payload: CountsIn):
-    """Published comment counts for up to 100 story URLs (0 for unknown ones)."""
+    """Published comment counts for up to 100 story URLs (0 for unknown ones).
+
+    Not cacheable (a POST); listing pages behind a CDN use ``GET /counts?url=...``.
+    """
     return schema_response(CountsOut, {"counts": selectors.published_counts(payload.urls)})
+
+
+@router.get("/counts", response={200: CountsOut, 304: None, 422: ErrorOut})
+def counts_by_query(request: HttpRequest,
+                    url: list[str] = Query(..., min_length=1, max_length=100)):  # noqa: B008
+    """The same counts for ``?url=A&url=B`` (up to 100), shareable by CDNs for
+    ``PARLEY_PUBLIC_MAX_AGE`` seconds; revalidate with If-None-Match (304 while no count moved).
+    """
+    body = json_body(through_schema(CountsOut, {"counts": selectors.published_counts(url)}))
+    etag = '"c' + hashlib.sha256(body).hexdigest()[:24] + '"'
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    return public_headers(HttpResponse(body, content_type="application/json; charset=utf-8"),
+                          etag)
 
 
 @router.post("/comments/{comment_id}/reports",
