@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo install test lint bench bench-engine bench-posting clean
+.PHONY: demo install test lint bench bench-engine bench-posting bench-growth clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench-engine: install
 
 bench-posting: install
 	$(BIN)/python bench/posting.py
+
+# Reads at 10k, 100k and 1M comments on PostgreSQL (databases built on first use, 1M: minutes).
+bench-growth: install
+	$(BIN)/python bench/growth.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -7,8 +7,9 @@ PostgreSQL databases of 10k, 100k and 1M comments (1k, 10k and 100k of them pend
 Each size lives in its own database (``<base-url>_<size>``), built by bench/make_big_db.py
 when missing (or with ``--build``), with 10% of the comments pending. The database is migrated
 to this checkout (``--no-migrate`` measures it as it is, e.g. code from before a migration),
-then gunicorn (2 workers, no Redis: each worker's local-memory cache) serves it, and one
-keep-alive client times, over ``--repeat`` requests each:
+then a gunicorn per size (2 workers, no Redis: each worker's local-memory cache) serves it,
+and one keep-alive client per size times, over ``--repeat`` requests each, taking the sizes in
+turn request by request (so a busy moment of a shared machine hits every size alike):
 
 - ``thread``: the API's first page of the 20 busiest stories, in turn (``thread_cold`` is the
   first request of each story, answered from the database; the rest are cached);
@@ -138,67 +139,84 @@ def poll_request(page: bytes) -> str:
     return f"{url}?{urllib.parse.urlencode(params)}"
 
 
-def measure_size(database_url: str, *, repeat: int, migrate: bool, workdir: Path) -> dict:
-    env = parley_env(workdir, engine="off", database_url=database_url)
-    if migrate:
+class Target:
+    """One size: its database, its gunicorn, a keep-alive client, and what the requests need."""
+
+    def __init__(self, size: int, pending: int, database_url: str, workdir: Path) -> None:
+        self.size, self.pending, self.database_url = size, pending, database_url
+        self.env = parley_env(workdir, engine="off", database_url=database_url)
+        self.log = open(workdir / f"gunicorn-{size}.log", "ab")  # noqa: SIM115 - stop()
+        self.workdir = workdir
+        self.timings: dict[str, list[float]] = {}
+        self.poll_sizes: list[int] = []
+
+    def migrate(self) -> None:
         subprocess.run([str(BIN / "python"), "-m", "parley", "migrate", "--noinput", "-v0"],
-                       env=env, check=True)
-    log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115 - closed below
-    server, base = start_gunicorn("parley.wsgi", workers=2, env=env, log=log)
-    timings: dict[str, list[float]] = {}
-    result: dict = {}
-    try:
-        stories = busiest_stories(database_url, 20)
-        if not wait_until_served(f"{base}/api/v1/stories/{stories[0][0]}", server, timeout=60):
-            raise SystemExit((workdir / "gunicorn.log").read_text())
-        client = Client(base)
+                       env=self.env, check=True)
 
-        def timed(name: str, method: str, path: str, expect: int = 200, **kw) -> bytes:
-            status, _, body, ms = client.request(method, path, **kw)
-            if status != expect:
-                raise SystemExit(f"{name}: {path} answered {status}: {body[:300]!r}")
-            timings.setdefault(name, []).append(ms)
-            return body
+    def start(self) -> None:
+        self.server, base = start_gunicorn("parley.wsgi", workers=2, env=self.env, log=self.log)
+        self.stories = busiest_stories(self.database_url, 20)
+        if not wait_until_served(f"{base}/api/v1/stories/{self.stories[0][0]}", self.server,
+                                 timeout=120):
+            raise SystemExit((self.workdir / f"gunicorn-{self.size}.log").read_text())
+        self.client = Client(base)
+        self.urls = random_urls(self.database_url, 2000)
+        self.cursors: dict[int, str | None] = {}
 
-        cursors = {}
-        for story_id, slug, _ in stories:  # first requests: cache misses
-            body = timed("thread_cold", "GET", f"/api/v1/stories/{story_id}/comments")
-            cursors[story_id] = json.loads(body)["next_cursor"]
-            timed("page_cold", "GET", f"/stories/{slug}/")
-        for i in range(repeat):
-            story_id, slug, _ = stories[i % len(stories)]
-            timed("thread", "GET", f"/api/v1/stories/{story_id}/comments")
-            if cursors[story_id]:
-                timed("thread_later", "GET", f"/api/v1/stories/{story_id}/comments?"
-                      + urllib.parse.urlencode({"cursor": cursors[story_id]}))
-            timed("page", "GET", f"/stories/{slug}/")
-        urls = random_urls(database_url, 20 * repeat)
-        for i in range(repeat):
-            payload = json.dumps({"urls": urls[i * 20:(i + 1) * 20]}).encode()
-            timed("counts", "POST", "/api/v1/counts", body=payload,
-                  headers={"Content-Type": "application/json"})
+    def stop(self) -> None:
+        stop_server(self.server)
+        self.log.close()
 
-        sign_in(client)
-        page = b""
-        for _ in range(max(3, repeat // 3)):
-            page = timed("queue", "GET", "/moderate/")
-        poll = poll_request(page)
-        sizes = []
-        for _ in range(repeat):
-            status, _, body, ms = client.get(poll, **{"HX-Request": "true"})
-            if status not in (200, 204, 304):
-                raise SystemExit(f"poll answered {status}")
-            timings.setdefault("poll", []).append(ms)
-            sizes.append(len(body))
-        result["poll_bytes"] = int(statistics.median(sizes))
-        for _ in range(max(3, repeat // 3)):
-            timed("dashboard", "GET", "/moderate/dashboard/")
-    finally:
-        stop_server(server)
-        log.close()
-    for name, samples in timings.items():
-        result[name] = percentiles(samples)
-    return result
+    def timed(self, name: str, method: str, path: str, expect: tuple[int, ...] = (200,),
+              **kw) -> bytes:
+        status, _, body, ms = self.client.request(method, path, **kw)
+        if status not in expect:
+            raise SystemExit(f"{self.size} {name}: {path} answered {status}: {body[:300]!r}")
+        self.timings.setdefault(name, []).append(ms)
+        return body
+
+    def figures(self) -> dict:
+        result = {name: percentiles(samples) for name, samples in self.timings.items()}
+        result["poll_bytes"] = int(statistics.median(self.poll_sizes)) if self.poll_sizes else 0
+        return result
+
+
+def measure(targets: list[Target], *, repeat: int) -> None:
+    """Time every case on every size, interleaved request by request, so a busy moment of the
+    machine falls on all sizes alike rather than on whichever size was being measured."""
+    for i in range(len(targets[0].stories)):  # first requests: cache misses
+        for t in targets:
+            story_id, slug, _ = t.stories[i]
+            body = t.timed("thread_cold", "GET", f"/api/v1/stories/{story_id}/comments")
+            t.cursors[story_id] = json.loads(body)["next_cursor"]
+            t.timed("page_cold", "GET", f"/stories/{slug}/")
+    for i in range(repeat):
+        for t in targets:
+            story_id, slug, _ = t.stories[i % len(t.stories)]
+            t.timed("thread", "GET", f"/api/v1/stories/{story_id}/comments")
+            if t.cursors[story_id]:
+                t.timed("thread_later", "GET", f"/api/v1/stories/{story_id}/comments?"
+                        + urllib.parse.urlencode({"cursor": t.cursors[story_id]}))
+            t.timed("page", "GET", f"/stories/{slug}/")
+            payload = json.dumps({"urls": t.urls[i * 20 % 2000:][:20]}).encode()
+            t.timed("counts", "POST", "/api/v1/counts", body=payload,
+                    headers={"Content-Type": "application/json"})
+    pages = {}
+    for t in targets:
+        sign_in(t.client)
+    for _ in range(max(3, repeat // 3)):
+        for t in targets:
+            pages[t.size] = t.timed("queue", "GET", "/moderate/")
+    polls = {t.size: poll_request(pages[t.size]) for t in targets}
+    for _ in range(repeat):
+        for t in targets:
+            body = t.timed("poll", "GET", polls[t.size], expect=(200, 204, 304),
+                           headers={"HX-Request": "true"})
+            t.poll_sizes.append(len(body))
+    for _ in range(max(3, repeat // 3)):
+        for t in targets:
+            t.timed("dashboard", "GET", "/moderate/dashboard/")
 
 
 def ensure_built(database_url: str, comments: int, pending: int, rebuild: bool) -> None:
@@ -232,19 +250,30 @@ def main(argv: list[str] | None = None) -> int:
     out.update({f"{name}_p95_ms": {} for name in (*reader, *moderator)})
     out["poll_bytes"] = {}
     workdir = Path(tempfile.mkdtemp(prefix="parley-growth-"))
-    sizes = [int(s) for s in args.sizes.split(",")]
-    for size in sizes:
+    targets = []
+    for size in (int(s) for s in args.sizes.split(",")):
         pending = int(size * args.pending_share)
         url = f"{args.base_url}_{size}"
         ensure_built(url, size, pending, args.build)
-        figures = measure_size(url, repeat=args.repeat, migrate=not args.no_migrate,
-                               workdir=workdir)
-        print(json.dumps({"comments": size, "pending": pending, **figures}), file=sys.stderr)
+        targets.append(Target(size, pending, url, workdir))
+        if not args.no_migrate:
+            targets[-1].migrate()
+    try:
+        for t in targets:
+            t.start()
+        measure(targets, repeat=args.repeat)
+    finally:
+        for t in targets:
+            if hasattr(t, "server"):
+                t.stop()
+    for t in targets:
+        figures = t.figures()
+        print(json.dumps({"comments": t.size, "pending": t.pending, **figures}), file=sys.stderr)
         for name in (*reader, *moderator):
-            key = str(pending if name in moderator else size)
+            key = str(t.pending if name in moderator else t.size)
             if name in figures:
                 out[f"{name}_ms"][key], out[f"{name}_p95_ms"][key] = figures[name]
-        out["poll_bytes"][str(pending)] = figures["poll_bytes"]
+        out["poll_bytes"][str(t.pending)] = figures["poll_bytes"]
     out["flat"] = {}
     for name in (*reader, *moderator):
         series = out[f"{name}_ms"]

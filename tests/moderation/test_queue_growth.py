@@ -14,6 +14,12 @@ from parley.moderation import selectors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _no_resync(settings):
+    """No periodic resync, so no test depends on a minute boundary (one test sets it)."""
+    settings.PARLEY_QUEUE_RESYNC_SECONDS = 0
+
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -117,3 +123,16 @@ def test_dashboard_is_counted_once_a_period_and_says_when(mod_client, story, mak
     with override_settings(PARLEY_DASHBOARD_CACHE_SECONDS=0):
         fresh = mod_client.get("/moderate/dashboard/").content.decode()
     assert re.search(r"data-total>2<", fresh) and "Counted at" not in fresh
+
+
+def test_version_moves_once_a_resync_period_passes(monkeypatch, settings, story, make_comment):
+    import time
+
+    make_comment(story)
+    settings.PARLEY_QUEUE_RESYNC_SECONDS = 60
+    monkeypatch.setattr(time, "time", lambda: 6000.0)
+    first = selectors.queue_version()
+    monkeypatch.setattr(time, "time", lambda: 6059.0)
+    assert selectors.queue_version() == first
+    monkeypatch.setattr(time, "time", lambda: 6060.0)
+    assert selectors.queue_version() != first

@@ -183,17 +183,22 @@ def queue_version() -> str:
     A new comment has a higher id, every moderation action writes an audit entry and every
     report is a new row, so the highest id of each is enough: three index lookups. A poll
     that sends the token it was last given gets "nothing changed" without counting anything.
-    The current minute is part of it, so a change no id shows is picked up within a minute.
+    The current period of PARLEY_QUEUE_RESYNC_SECONDS is part of it, so a change no id shows
+    (an edit in the admin) still reaches the page within that time.
     """
     import time
 
+    from django.conf import settings
     from django.db.models import Max
 
     from parley.moderation.models import AuditEntry
 
     parts = [model.objects.aggregate(top=Max("id"))["top"] or 0
              for model in (Comment, AuditEntry, Report)]
-    return ".".join(str(part) for part in [*parts, int(time.time() // 60)])
+    period = settings.PARLEY_QUEUE_RESYNC_SECONDS
+    if period > 0:
+        parts.append(int(time.time() // period))
+    return ".".join(str(part) for part in parts)
 
 
 def newest_comment_id() -> int:
