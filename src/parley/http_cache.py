@@ -1,10 +1,14 @@
 """HTTP caching headers: what browsers and CDNs may keep, and 304 answers by ETag.
 
 Public answers (a story's thread, comment counts) carry an ETag built from what versions them
-(the story's ``cache_version``, or the body itself) and a short ``max-age``/``s-maxage`` with
-``stale-while-revalidate``, so a CDN serves a viral thread and asks again every few seconds,
-getting 304 while nothing was published. They always say ``Vary: Origin``: the CORS header
-differs by origin, and a CDN must not hand one site's answer to another.
+(the story's ``cache_version``, or the body itself) and ``Cache-Control: public, max-age=0,
+s-maxage=N``: a CDN serves a viral thread for N seconds, then revalidates and gets 304 while
+nothing was published; a browser revalidates every time, so a reader who just posted and
+reloads gets the new version (or a 304), never its own stale copy. ``stale-while-revalidate``
+goes only in ``CDN-Cache-Control`` (RFC 9213, read by CDNs, ignored by browsers): in
+``Cache-Control`` a browser would show the stale thread first, without the reader's comment.
+They always say ``Vary: Origin``: the CORS header differs by origin, and a CDN must not hand
+one site's answer to another.
 
 Everything else is private: ``PrivateByDefaultMiddleware`` marks any answer that did not choose
 its own caching ``private, no-store`` (reader pages carry a CSRF token and the reader's own
@@ -24,8 +28,9 @@ def public_headers(response: HttpResponse, etag: str) -> HttpResponse:
     """Mark ``response`` shareable by browsers and CDNs for a short time, versioned by ``etag``."""
     max_age = settings.PARLEY_PUBLIC_MAX_AGE
     response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age,
-                        stale_while_revalidate=3 * max_age)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=max_age)
+    response["CDN-Cache-Control"] = (
+        f"public, max-age={max_age}, stale-while-revalidate={max_age}")
     patch_vary_headers(response, ("Origin",))
     return response
 

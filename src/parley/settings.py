@@ -280,6 +280,6 @@ PARLEY_CACHE_SECONDS = env_int("PARLEY_CACHE_SECONDS", 300)
 PARLEY_DASHBOARD_CACHE_SECONDS = env_int("PARLEY_DASHBOARD_CACHE_SECONDS", 60)
 # The queue poll answers "nothing changed" (204) only within one such period (0: no limit).
 PARLEY_QUEUE_RESYNC_SECONDS = env_int("PARLEY_QUEUE_RESYNC_SECONDS", 60)
-# Thread and counts answers: how long browsers and CDNs may reuse them (ETag revalidation after).
+# Thread and counts answers: how long CDNs may reuse them (then ETag revalidation; browsers: 0).
 PARLEY_PUBLIC_MAX_AGE = env_int("PARLEY_PUBLIC_MAX_AGE", 10)
 PARLEY_DEMO_API_KEY = os.environ.get("PARLEY_DEMO_API_KEY", "")

@@ -244,7 +244,7 @@ def list_comments(request: HttpRequest, story_id: int, cursor: str | None = None
                   limit: int | None = None, order: Literal["newest", "oldest"] = "newest"):
     """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels).
 
-    Shareable by CDNs for ``PARLEY_PUBLIC_MAX_AGE`` seconds; revalidate with If-None-Match
+    Shareable by CDNs for ``PARLEY_PUBLIC_MAX_AGE`` seconds; revalidated with If-None-Match
     (304 while nothing on the story changed).
     """
     limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
