@@ -5,8 +5,9 @@
 
 Creates the database when missing, migrates it, empties Parley's tables and loads them with
 COPY: one site, ``--stories`` stories (a few popular ones take most comments), ``--comments``
-comments over the last 60 days (30% replies, nested up to four levels deep), ``--pending`` of
-them awaiting moderation, 2% rejected, the rest published, each with its moderation record
+comments over the last 60 days by one author per 20 comments (30% replies, nested up to four
+levels deep), ``--pending`` of them awaiting moderation, 2% rejected, the rest published, each
+with its moderation record
 (decision, reasons, scores) as the pipeline writes it, a few reader reports, and a moderator
 account (``bench-moderator``, password ``bench-moderator-password``: a local benchmark database
 only). Story counters (``published_count``) match the rows. Prints what it built and how long
@@ -58,6 +59,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="comments awaiting moderation (default: 10%% of --comments)")
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--reply-share", type=float, default=0.3)
+    parser.add_argument("--authors", type=int, default=None,
+                        help="distinct commenters (default: one per 20 comments, so an author "
+                             "has a history at every size, as on a real site)")
     parser.add_argument("--seed", type=int, default=10)
     return parser.parse_args(argv)
 
@@ -97,6 +101,7 @@ def build(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     n_comments, n_stories = args.comments, args.stories
     n_pending = args.pending if args.pending is not None else n_comments // 10
+    n_authors = args.authors or max(50, n_comments // 20)
     if n_pending > n_comments:
         raise SystemExit("--pending cannot exceed --comments")
     call_command("migrate", "--noinput", verbosity=0)
@@ -164,7 +169,7 @@ def build(args: argparse.Namespace) -> dict:
                 else:
                     status, decision = "published", "publish"
                 statuses[status] += 1
-                author = rng.randrange(50_000)
+                author = rng.randrange(n_authors)
                 email = f"reader{author}@example.org" if author % 2 else ""
                 language = LANGUAGES[cid % len(LANGUAGES)]
                 text = " ".join(rng.sample(SENTENCES, 1 + cid % 3))
