@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo prod install test soak soak-fuzz lint bench bench-engine bench-posting bench-pg-posting bench-import clean
+.PHONY: demo prod install test soak soak-fuzz lint bench bench-engine bench-posting bench-pg-posting bench-import bench-growth clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench-pg-posting: install
 
 bench-import: install
 	$(BIN)/python bench/import_disqus.py
+
+# Reads at 10k, 100k and 1M comments on PostgreSQL (databases built on first use, 1M: minutes).
+bench-growth: install
+	$(BIN)/python bench/growth.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     # /api/v1/ only: 413 for oversized bodies before parsing, CORS for sites' allowed origins.
     "parley.comments.middleware.ApiGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers that chose no caching of their own are private, no-store (parley.http_cache).
+    "parley.http_cache.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -390,6 +392,12 @@ PARLEY_PERSPECTIVE_RATE = os.environ.get("PARLEY_PERSPECTIVE_RATE", "600/m")
 PARLEY_ENGINE = env_bool("PARLEY_ENGINE", True)
 PARLEY_ENGINE_TIMEOUT_S = float(os.environ.get("PARLEY_ENGINE_TIMEOUT_S", "2.0"))
 PARLEY_CACHE_SECONDS = env_int("PARLEY_CACHE_SECONDS", 300)
+# How long the moderators' dashboard numbers are kept before they are counted again (0: never).
+PARLEY_DASHBOARD_CACHE_SECONDS = env_int("PARLEY_DASHBOARD_CACHE_SECONDS", 60)
+# The queue poll answers "nothing changed" (204) only within one such period (0: no limit).
+PARLEY_QUEUE_RESYNC_SECONDS = env_int("PARLEY_QUEUE_RESYNC_SECONDS", 60)
+# Thread and counts answers: how long CDNs may reuse them (then ETag revalidation; browsers: 0).
+PARLEY_PUBLIC_MAX_AGE = env_int("PARLEY_PUBLIC_MAX_AGE", 10)
 PARLEY_DEMO_API_KEY = os.environ.get("PARLEY_DEMO_API_KEY", "")
 PARLEY_DEMO_CORAL_SECRET = os.environ.get("PARLEY_DEMO_CORAL_SECRET", "")
 # Parley's public address (https://comments.example.com) for the embed snippet the workspace and

@@ -258,3 +258,27 @@ def test_bulk_select_by_keyboard_and_undo(mod_page, live_server, newsroom):
     troll.refresh_from_db()
     assert troll.status == CommentStatus.PENDING
     assert Story.objects.get(pk=story.pk).published_count == 2
+
+
+def test_poll_sends_its_version_and_gets_204_while_nothing_changed(mod_page, live_server,
+                                                                    newsroom, settings):
+    settings.PARLEY_QUEUE_RESYNC_SECONDS = 0  # no minute boundary between the polls
+    page = mod_page
+    story, held = newsroom
+    sign_in(page, live_server)
+    with page.expect_response(lambda r: "/moderate/poll/" in r.url) as polled:
+        page.evaluate("htmx.trigger('#poller', 'poll')")
+    assert "version=" in polled.value.url and polled.value.status == 204
+    expect(page.locator("[data-count=pending]")).to_have_text("3")
+    assert page.locator("#queue-items .item").count() == 3
+    newcomer = post_comment(story=story, text="Arrived after the quiet poll",
+                            author_name="Eve", client_ip="10.0.0.5").comment
+    with page.expect_response(lambda r: "/moderate/poll/" in r.url) as polled:
+        page.evaluate("htmx.trigger('#poller', 'poll')")
+    assert polled.value.status == 200
+    page.locator(f"#item-{newcomer.pk}").wait_for()
+    expect(page.locator("[data-count=pending]")).to_have_text("4")
+    # The tabs now carry the new token: the next quiet poll is 204 again.
+    with page.expect_response(lambda r: "/moderate/poll/" in r.url) as polled:
+        page.evaluate("htmx.trigger('#poller', 'poll')")
+    assert polled.value.status == 204

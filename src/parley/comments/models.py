@@ -256,6 +256,11 @@ class Comment(models.Model):
                          name="comment_thread_page_idx"),
             models.Index(fields=["root", "status", "created_at"], name="comment_root_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+            # Moderation queues page and count by id within a status (bounded, see
+            # moderation.selectors.queue_counts); author histories group by address and e-mail.
+            models.Index(fields=["status", "id"], name="comment_status_id_idx"),
+            models.Index(fields=["author_ip_hash"], name="comment_author_hash_idx"),
+            models.Index(fields=["author_email"], name="comment_author_email_idx"),
         ]
 
     def __str__(self) -> str:
@@ -346,6 +351,11 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The Reported queue starts from the open reports, never from all comments.
+            models.Index(fields=["comment"], condition=models.Q(resolved=False),
+                         name="report_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reason} on #{self.comment_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,16 +20,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     """Comments per day, auto-published / held / rejected shares, time to a human decision,
     top reasons and per-story numbers, drawn as server-side SVG."""
     from parley.moderation.charts import horizontal_bars, stacked_bars
-    from parley.moderation.dashboard import dashboard
+    from parley.moderation.dashboard import cached_dashboard
 
     site_slug = request.GET.get("site", "")
     sites = [moderated_site(request.user, site_slug)] if site_slug else my_sites(request)
     raw_days = request.GET.get("days", "14")
     days = parse_int(raw_days, field="days", lo=1, hi=90, message="choose 1 to 90 days.")
-    stats = dashboard(sites=sites, days=days)
+    stats = cached_dashboard(sites=sites, days=days)
     labels = [d.strftime("%d %b") for d in stats.days]
     return render(request, "moderation/dashboard.html", {
         "stats": stats, "site_slug": site_slug, "days": days,
+        "refresh_seconds": settings.PARLEY_DASHBOARD_CACHE_SECONDS,
         "all_sites": moderated_sites(request.user),
         "per_day_chart": stacked_bars(labels, [
             ("published", "#137333", stats.published), ("held", "#f9ab00", stats.held),

@@ -44,6 +44,12 @@ class ModerationRecord(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The Approved and Unmoderated queues' counts start from these few rows.
+            models.Index(fields=["human_label"], name="modrecord_human_label_idx"),
+            models.Index(fields=["comment"], condition=models.Q(reviewed_at__isnull=True),
+                         name="modrecord_unreviewed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision} #{self.comment_id}"

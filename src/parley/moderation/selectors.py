@@ -1,7 +1,9 @@
 """The read side of moderation: queues, their counts, author histories, the audit log.
 
 Counts are computed by query every time (never kept as counters), so they cannot drift, go
-negative or lag behind an action; they are cheap because every queue is an indexed filter.
+negative or lag behind an action. Each count stops at ``QUEUE_COUNT_CAP`` + 1 rows (shown as
+"1000+"), so it costs the same with 1k or 1M comments waiting: a moderator needs the exact
+size of a small queue, and only "a lot" of a big one.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ SCORE_ATTRIBUTES: tuple[str, ...] = (
     "OFF_TOPIC", "SPAM",
 )
 PAGE_SIZE = 25
+QUEUE_COUNT_CAP = 1000
 RECENT_PER_AUTHOR = 3
 
 
@@ -111,18 +114,21 @@ class QueueFilters:
 
 
 def _open_reports_q(sites: Iterable[Site]) -> Q:
-    """Match comments whose open reports reach their own site's review threshold."""
+    """Match comments whose open reports reach their own site's review threshold.
+
+    Starts from the open reports (a partial index), so its cost follows the reports waiting,
+    not the number of comments.
+    """
     condition = Q(pk__in=[])
     for site in sites:
         threshold = site_settings(site).report_threshold_review
-        condition |= Q(story__site=site, open_reports__gte=threshold)
+        reported = (
+            Report.objects.filter(resolved=False, comment__story__site=site)
+            .values("comment_id").annotate(n=Count("id")).filter(n__gte=threshold)
+            .values("comment_id")
+        )
+        condition |= Q(pk__in=reported)
     return condition
-
-
-def _with_open_reports(comments: QuerySet[Comment]) -> QuerySet[Comment]:
-    return comments.annotate(
-        open_reports=Count("reports", filter=Q(reports__resolved=False), distinct=True)
-    )
 
 
 def queue_queryset(queue: str, *, sites: QuerySet[Site] | list[Site],
@@ -147,30 +153,59 @@ def queue_queryset(queue: str, *, sites: QuerySet[Site] | list[Site],
             Q(moderation__isnull=True) | Q(moderation__reviewed_at__isnull=True)
         )
     # reported: published (or hidden by reports) with enough open reports
-    return _with_open_reports(
-        comments.filter(status__in=[CommentStatus.PUBLISHED, CommentStatus.PENDING])
-    ).filter(_open_reports_q(sites))
+    return comments.filter(status__in=[CommentStatus.PUBLISHED, CommentStatus.PENDING]).filter(
+        _open_reports_q(sites))
 
 
 def queue_counts(*, sites: QuerySet[Site] | list[Site],
                  filters: QueueFilters | None = None) -> dict[str, int]:
-    """Return the number of comments in each queue (two queries)."""
+    """Return the number of comments in each queue, at most ``QUEUE_COUNT_CAP`` + 1.
+
+    One bounded query a queue (``SELECT count(*) FROM (... LIMIT cap + 1)``): a count above
+    the cap means "more than the cap" (``count_label``).
+    """
     sites = list(sites)
-    comments = Comment.objects.filter(story__site__in=sites)
-    if filters is not None:
-        comments = filters.apply(comments)
-    unreviewed = Q(moderation__isnull=True) | Q(moderation__reviewed_at__isnull=True)
-    totals = comments.aggregate(
-        pending=Count("id", filter=Q(status=CommentStatus.PENDING), distinct=True),
-        rejected=Count("id", filter=Q(status=CommentStatus.REJECTED), distinct=True),
-        approved=Count("id", filter=Q(status=CommentStatus.PUBLISHED,
-                                      moderation__human_label=DecisionLabel.APPROVED),
-                       distinct=True),
-        unmoderated=Count("id", filter=unreviewed & ~Q(status=CommentStatus.REMOVED),
-                          distinct=True),
-    )
-    totals["reported"] = queue_queryset("reported", sites=sites, filters=filters).count()
-    return {queue: int(totals[queue] or 0) for queue in QUEUES}
+    return {
+        queue: queue_queryset(queue, sites=sites, filters=filters)
+        .values("pk")[:QUEUE_COUNT_CAP + 1].count()
+        for queue in QUEUES
+    }
+
+
+def count_label(count: int) -> str:
+    """Return a queue count as shown: the number, or "1000+" past the cap."""
+    return f"{QUEUE_COUNT_CAP}+" if count > QUEUE_COUNT_CAP else str(count)
+
+
+def queue_version() -> str:
+    """Return a token that changes whenever any queue or its counts may have changed.
+
+    A new comment has a higher id, every moderation action writes an audit entry and every
+    report is a new row, so the highest id of each is enough: three index lookups. A poll
+    that sends the token it was last given gets "nothing changed" without counting anything.
+    The current period of PARLEY_QUEUE_RESYNC_SECONDS is part of it, so a change no id shows
+    (an edit in the admin) still reaches the page within that time.
+    """
+    import time
+
+    from django.conf import settings
+    from django.db.models import Max
+
+    from parley.moderation.models import AuditEntry
+
+    parts = [model.objects.aggregate(top=Max("id"))["top"] or 0
+             for model in (Comment, AuditEntry, Report)]
+    period = settings.PARLEY_QUEUE_RESYNC_SECONDS
+    if period > 0:
+        parts.append(int(time.time() // period))
+    return ".".join(str(part) for part in parts)
+
+
+def newest_comment_id() -> int:
+    """The highest comment id now: the queue page's poll asks for what arrives after it."""
+    from django.db.models import Max
+
+    return Comment.objects.aggregate(top=Max("id"))["top"] or 0
 
 
 def queue_page(queue: str, *, sites: QuerySet[Site] | list[Site],

@@ -14,6 +14,7 @@ check the story's own site here (``_check_site_origin``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Literal
@@ -25,7 +26,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from parley import actions
+from parley import __version__, actions
 from parley.comments import selectors, services
 from parley.comments.cache_keys import thread_body_key
 from parley.comments.client_address import client_address
@@ -42,6 +43,7 @@ from parley.comments.json_input import BadJson
 from parley.comments.middleware import check_origin
 from parley.comments.models import Comment, CommentStatus, Reaction, Site, Story
 from parley.comments.selectors import CommentNode, ThreadPage
+from parley.http_cache import not_modified, public_headers
 
 router = Router(tags=["comments"])
 
@@ -338,8 +340,16 @@ def find_story(request: HttpRequest, url: str = Query(..., max_length=1000)):
     return schema_response(StoryOut, story_dict(story))
 
 
+def thread_etag(story_id: int, version: int, *, order: str, cursor: str | None,
+                limit: int) -> str:
+    """The ETag of a thread page: new whenever the story's ``cache_version`` moves (every
+    publish, hide, removal, featuring or edit) or Parley's version does (a new body shape)."""
+    query = hashlib.sha256(f"{order}|{cursor or ''}|{limit}|{__version__}".encode()).hexdigest()
+    return f'"t{story_id}.{version}.{query[:16]}"'
+
+
 @router.get("/stories/{story_id}/comments",
-            response={200: ThreadOut, 404: ErrorOut, **QUERY_ERRORS})
+            response={200: ThreadOut, 304: None, 404: ErrorOut, **QUERY_ERRORS})
 def list_comments(request: HttpRequest, story_id: int = Path(..., **ID_RANGE),
                   cursor: str | None = Query(None, max_length=200,
                                              description="next_cursor of the previous page"),
@@ -348,9 +358,17 @@ def list_comments(request: HttpRequest, story_id: int = Path(..., **ID_RANGE),
                                                         "(default PARLEY_PAGE_SIZE)"),
                   order: Literal["newest", "oldest", "featured"] = "newest"):
     """Top-level comments, ``limit`` at a time, each with its replies nested (3 levels);
-    ``featured`` puts the comments the moderators featured first, then newest first."""
+    ``featured`` puts the comments the moderators featured first, then newest first.
+
+    Shareable by CDNs for ``PARLEY_PUBLIC_MAX_AGE`` seconds; revalidated with If-None-Match
+    (304 while nothing on the story changed).
+    """
     limit = settings.PARLEY_PAGE_SIZE if limit is None else limit
     version = selectors.story_cache_version(story_id)
+    etag = thread_etag(story_id, version, order=order, cursor=cursor, limit=limit)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     body = cache.get(thread_body_key(story_id, version, order=order, cursor=cursor, limit=limit))
     if body is None:
         story = selectors.get_story(story_id)
@@ -359,7 +377,10 @@ def list_comments(request: HttpRequest, story_id: int = Path(..., **ID_RANGE),
         key = thread_body_key(story.pk, story.cache_version, order=order, cursor=cursor,
                               limit=limit)
         cache.set(key, body, settings.PARLEY_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+        etag = thread_etag(story.pk, story.cache_version, order=order, cursor=cursor,
+                           limit=limit)
+    return public_headers(HttpResponse(body, content_type="application/json; charset=utf-8"),
+                          etag)
 
 
 @router.post("/stories/{story_id}/comments",
@@ -486,8 +507,26 @@ def story_updates(request: HttpRequest, story_id: int = Path(..., **ID_RANGE),
 
 @router.post("/counts", response={200: CountsOut, **BODY_ERRORS})
 def counts(request: HttpRequest, payload: CountsIn):
-    """Published comment counts for up to 100 story URLs (0 for unknown ones)."""
+    """Published comment counts for up to 100 story URLs (0 for unknown ones).
+
+    Not cacheable (a POST); listing pages behind a CDN use ``GET /counts?url=...``.
+    """
     return schema_response(CountsOut, {"counts": selectors.published_counts(payload.urls)})
+
+
+@router.get("/counts", response={200: CountsOut, 304: None, 422: ErrorOut})
+def counts_by_query(request: HttpRequest,
+                    url: list[str] = Query(..., min_length=1, max_length=100)):  # noqa: B008
+    """The same counts for ``?url=A&url=B`` (up to 100), shareable by CDNs for
+    ``PARLEY_PUBLIC_MAX_AGE`` seconds; revalidate with If-None-Match (304 while no count moved).
+    """
+    body = json_body(through_schema(CountsOut, {"counts": selectors.published_counts(url)}))
+    etag = '"c' + hashlib.sha256(body).hexdigest()[:24] + '"'
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    return public_headers(HttpResponse(body, content_type="application/json; charset=utf-8"),
+                          etag)
 
 
 @router.post("/comments/{comment_id}/reports",

@@ -93,6 +93,12 @@
   }
 
   window.parleyQueue = {
+    // The token of the counts shown (moved on by every poll or action that redraws the tabs):
+    // a poll that sends it back gets 204 when nothing changed.
+    version: function () {
+      var tabs = document.getElementById("queue-tabs");
+      return (tabs && tabs.dataset.version) || "";
+    },
     maxId: function () {
       return Math.max(parseInt(list.dataset.after || "0", 10) || 0, maxShownId());
     }
