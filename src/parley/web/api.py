@@ -476,11 +476,14 @@ def recommend_comment(request: HttpRequest, payload: RecommendIn,
 @router.get("/stories/{story_id}/recommended", response={200: RecommendedOut, 422: ErrorOut})
 def recommended(request: HttpRequest, story_id: int = Path(..., **ID_RANGE)):
     """Which comments of the story this reader recommends (``X-Parley-Reader``, or the
-    reader page's cookie: a read, so a cookie is safe here)."""
+    reader page's cookie: a read, so a cookie is safe here). A reader who never recommended
+    anything has no id yet: an empty list, not an error."""
     from parley.actions.reactions import hash_reader
 
     reader = (request.headers.get(READER_HEADER, "").strip()
               or request.COOKIES.get(READER_COOKIE, ""))
+    if not reader:
+        return schema_response(RecommendedOut, {"comment_ids": []})
     reader_hash = hash_reader(reader)
     ids = sorted(Reaction.objects.filter(reader_hash=reader_hash, comment__story_id=story_id)
                  .values_list("comment_id", flat=True))
