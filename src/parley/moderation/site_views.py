@@ -3,6 +3,7 @@ API key, FAQ, the snippet), its rules, engine thresholds, stories and webhooks."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -237,8 +238,18 @@ def _saved(site: Site, what: str) -> HttpResponse:
         reverse("moderation:site_setup", args=[site.slug]) + f"?saved={what}#{what}")
 
 
-def _form_error(form: Form, error: InvalidInput, field: str) -> None:
-    form.add_error(field, error.detail)
+def _save_setup_form(request: HttpRequest, site: Site, form: Form, *, field: str, what: str,
+                     save: Callable[[Any], object]) -> HttpResponse:
+    """Validate one form of the setup page and save its ``field`` with ``save``: back to the
+    page on success, the page again with the form's error (422) otherwise."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data[field])
+        except InvalidInput as error:
+            form.add_error(field, error.detail)
+        else:
+            return _saved(site, what)
+    return _setup_page(request, site, status=422, **{f"{what}_form": form})
 
 
 @require_POST
@@ -247,16 +258,10 @@ def _form_error(form: Form, error: InvalidInput, field: str) -> None:
 def site_origins(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Replace the site's allowed origins (site admins); takes effect for CORS at once."""
     site = _administered(request, site_slug)
-    form = AllowedOriginsForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.update_allowed_origins(site=site, acting_user=request.user,
-                                           origins=form.cleaned_data["origins"])
-        except InvalidInput as error:
-            _form_error(form, error, "origins")
-        else:
-            return _saved(site, "origins")
-    return _setup_page(request, site, status=422, origins_form=form)
+    return _save_setup_form(
+        request, site, AllowedOriginsForm(request.POST), field="origins", what="origins",
+        save=lambda origins: actions.update_allowed_origins(
+            site=site, acting_user=request.user, origins=origins))
 
 
 @require_POST
@@ -275,13 +280,6 @@ def site_key(request: HttpRequest, site_slug: str) -> HttpResponse:
 def site_faq(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Set the Comments FAQ text readers see (site admins)."""
     site = _administered(request, site_slug)
-    form = FaqForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.set_faq_text(site=site, acting_user=request.user,
-                                 text=form.cleaned_data["faq_text"])
-        except InvalidInput as error:
-            _form_error(form, error, "faq_text")
-        else:
-            return _saved(site, "faq")
-    return _setup_page(request, site, status=422, faq_form=form)
+    return _save_setup_form(
+        request, site, FaqForm(request.POST), field="faq_text", what="faq",
+        save=lambda text: actions.set_faq_text(site=site, acting_user=request.user, text=text))

@@ -559,12 +559,20 @@ def _embed_script(mtime_ns: int) -> tuple[bytes, str]:
 def embed_js(request: HttpRequest) -> HttpResponse:
     """Serve the one-tag embed script, cacheable for an hour and revalidated by ETag."""
     body, etag = _embed_script(EMBED_SCRIPT.stat().st_mtime_ns)
+    return _any_origin_file(request, body, etag, "application/javascript; charset=utf-8",
+                            max_age=3600)
+
+
+def _any_origin_file(request: HttpRequest, body: bytes, etag: str, content_type: str, *,
+                     max_age: int) -> HttpResponse:
+    """A file every page may load (the embed's script and fonts): cached ``max_age`` seconds,
+    revalidated by ETag (304), readable from any origin."""
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = f"public, max-age={max_age}"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -730,11 +738,4 @@ def embed_font(request: HttpRequest, name: str) -> HttpResponse:
     if path is None:
         raise Http404(_("No such font."))
     body, etag = _font_file(name, path.stat().st_mtime_ns)
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type="font/woff2")
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=86400"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _any_origin_file(request, body, etag, "font/woff2", max_age=86400)
