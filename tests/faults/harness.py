@@ -325,15 +325,17 @@ class CeleryWorker:
     """``celery -A parley.celery worker`` with a prefork pool of ``concurrency`` children."""
 
     def __init__(self, work: Path, env: dict[str, str], *, concurrency: int = 1,
-                 name: str = "celery") -> None:
+                 name: str = "celery", beat: bool = False) -> None:
         self.work, self.env, self.concurrency, self.name = work, env, concurrency, name
+        self.beat = beat  # also run beat in the worker (-B): the outbox sweeper
         self.process: Process | None = None
 
     def start(self, timeout: float = 120) -> None:
         self.process = Process(self.name, [
             PYTHON, "-m", "celery", "-A", "parley.celery", "worker", "--loglevel", "INFO",
             "--concurrency", str(self.concurrency), "--pool", "prefork",
-            "--without-gossip", "--without-mingle", "--hostname", f"{self.name}@faults"],
+            "--without-gossip", "--without-mingle", "--hostname", f"{self.name}@faults",
+            *(["-B", "--schedule", str(self.work / f"{self.name}-beat")] if self.beat else [])],
             env=self.env, log_dir=self.work)
         wait_until(lambda: self._ready(), timeout, f"{self.name} ready", interval=0.2)
 

@@ -63,8 +63,12 @@ def test_worker_killed_mid_delivery_webhook_delivered_once_back(
     with serving(receiver.handler) as url:
         seeded = fault_db.seed("webhook", url + "/hook", "faults-webhook-secret")
         story = seeded["story"]
+        # The killed worker's claim on its row lapses after the outbox lease; the new worker's
+        # beat sweeps the row again (its redelivered task finds the row claimed and skips it).
         env = parley_env(fault_db, REDIS_URL=redis.url,
-                         PARLEY_CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_S))
+                         PARLEY_CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_S),
+                         PARLEY_OUTBOX_LEASE_S="4", PARLEY_OUTBOX_STUCK_S="1",
+                         PARLEY_OUTBOX_SWEEP_S="2")
         server = harness.Gunicorn(work, env, workers=1, threads=4)
         server.start()
         worker = harness.CeleryWorker(work, env, name="celery-1")
@@ -86,7 +90,7 @@ def test_worker_killed_mid_delivery_webhook_delivered_once_back(
         assert len(ours) == 1 + MORE_POSTS
         assert all(deliveries(fault_db)[d][0] == "pending" for d in ours)
 
-        back = harness.CeleryWorker(work, env, name="celery-2")
+        back = harness.CeleryWorker(work, env, name="celery-2", beat=True)
         back.start()
         harness.wait_until(
             lambda: all(deliveries(fault_db)[d][0] == "delivered" for d in ours),
