@@ -15,10 +15,16 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (thread pages, counts, rate-limit counters)."""
+    """Each test starts with an empty cache (thread pages, counts, rate-limit counters) and in the
+    default language."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    # A request in Urdu leaves Urdu active on the thread (LocaleMiddleware activates, nothing
+    # deactivates): every test starts in the site's default language.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
 

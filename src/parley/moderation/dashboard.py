@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parley.comments.models import Comment, Site
 from parley.moderation.labels import reason_label
@@ -96,7 +97,11 @@ def dashboard(*, sites: list[Site], days: int = 14, now: Any = None) -> Dashboar
         site__in=sites, decided_at__gte=since, undone_at__isnull=True, label="rejected",
         comment__isnull=False,
     ).values_list("reason", flat=True):
-        reasons[f"Rejected by a moderator: {reason_label(reason).lower()}"] += 1
+        # In the workspace's language, not the current request's: the numbers are cached and
+        # shared by every moderator.
+        with translation.override(settings.LANGUAGE_CODE):
+            label = reason_label(reason).lower()
+        reasons[f"Rejected by a moderator: {label}"] += 1
     result.top_reasons = reasons.most_common(10)
 
     result.stories = list(
@@ -118,7 +123,6 @@ def cached_dashboard(*, sites: list[Site], days: int = 14) -> Dashboard:
     Keyed on the sites and the window; shared by every moderator (Redis in production).
     Counting the window reads every comment in it, so it is done once per period, not per view.
     """
-    from django.conf import settings
     from django.core.cache import cache
 
     seconds = settings.PARLEY_DASHBOARD_CACHE_SECONDS
