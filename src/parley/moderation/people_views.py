@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from parley import actions
 from parley.actions.people import commenter_comments
 from parley.comments.errors import InvalidInput
-from parley.moderation.permissions import check_can_administer, moderated_site
+from parley.moderation.permissions import administered_site, moderated_site
 from parley.moderation.views import handles_errors
 
 
@@ -22,8 +22,7 @@ from parley.moderation.views import handles_errors
 @handles_errors
 def people(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Find a commenter by e-mail address or account name and show what the site keeps."""
-    site = moderated_site(request.user, site_slug)
-    check_can_administer(request.user, site)
+    site = administered_site(request.user, site_slug)
     email = request.GET.get("email", "").strip()
     username = request.GET.get("account", "").strip()
     found = None
@@ -55,8 +54,7 @@ def people_export(request: HttpRequest, site_slug: str) -> HttpResponse:
 @handles_errors
 def people_erase(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Erase the commenter's data after the admin typed the address (or account) again."""
-    site = moderated_site(request.user, site_slug)
-    check_can_administer(request.user, site)
+    site = administered_site(request.user, site_slug)
     email = request.POST.get("email", "").strip()
     username = request.POST.get("account", "").strip()
     if request.POST.get("confirm", "").strip() != (email or username):

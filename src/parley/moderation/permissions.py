@@ -92,3 +92,11 @@ def moderated_site(user: Any, site_slug: str) -> Site:
     if site is None:
         raise NotFound("No such site.")
     return site
+
+
+def administered_site(user: Any, site_slug: str) -> Site:
+    """Return the site by slug if the user administers it: NotFound for strangers, Forbidden
+    for its moderators who are not site admins."""
+    site = moderated_site(user, site_slug)
+    check_can_administer(user, site)
+    return site

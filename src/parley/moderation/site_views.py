@@ -28,10 +28,10 @@ from parley.moderation.forms import (
     WebhookForm,
 )
 from parley.moderation.permissions import (
+    administered_site,
     administered_sites,
     can_administer,
     can_create_sites,
-    check_can_administer,
     check_can_create_sites,
     moderated_site,
     moderated_sites,
@@ -43,8 +43,7 @@ from parley.moderation.views import handles_errors
 @handles_errors
 def site_rules(request: HttpRequest, site_slug: str) -> HttpResponse:
     """The site's rules (banned and suspect words, report thresholds...) for site admins."""
-    site = moderated_site(request.user, site_slug)
-    check_can_administer(request.user, site)
+    site = administered_site(request.user, site_slug)
     if request.method == "POST":
         form = SiteRulesForm(request.POST, site=site)
         if form.is_valid():
@@ -73,8 +72,7 @@ def _webhooks(site: Site) -> list[Any]:
 @handles_errors
 def add_webhook(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Register a webhook endpoint for the site (site admins)."""
-    site = moderated_site(request.user, site_slug)
-    check_can_administer(request.user, site)
+    site = administered_site(request.user, site_slug)
     form = WebhookForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
@@ -217,18 +215,12 @@ def _setup_page(request: HttpRequest, site: Site, *, status: int = 200, new_key:
     return _no_store(render(request, "moderation/site_setup.html", context, status=status))
 
 
-def _administered(request: HttpRequest, site_slug: str) -> Site:
-    site = moderated_site(request.user, site_slug)  # strangers: 404
-    check_can_administer(request.user, site)  # moderators who are not site admins: 403
-    return site
-
-
 @login_required
 @handles_errors
 def site_setup(request: HttpRequest, site_slug: str) -> HttpResponse:
     """A site's embed and access: allowed origins, API key, FAQ text and the embed snippet."""
     saved = request.GET.get("saved", "")
-    return _setup_page(request, _administered(request, site_slug),
+    return _setup_page(request, administered_site(request.user, site_slug),
                        saved=saved if saved in ("origins", "faq") else "")
 
 
@@ -257,7 +249,7 @@ def _save_setup_form(request: HttpRequest, site: Site, form: Form, *, field: str
 @handles_errors
 def site_origins(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Replace the site's allowed origins (site admins); takes effect for CORS at once."""
-    site = _administered(request, site_slug)
+    site = administered_site(request.user, site_slug)
     return _save_setup_form(
         request, site, AllowedOriginsForm(request.POST), field="origins", what="origins",
         save=lambda origins: actions.update_allowed_origins(
@@ -269,7 +261,7 @@ def site_origins(request: HttpRequest, site_slug: str) -> HttpResponse:
 @handles_errors
 def site_key(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Rotate the site's API key (site admins): the new key is shown on this answer only."""
-    site = _administered(request, site_slug)
+    site = administered_site(request.user, site_slug)
     api_key = actions.rotate_api_key(site=site, acting_user=request.user)
     return _setup_page(request, site, new_key=api_key)
 
@@ -279,7 +271,7 @@ def site_key(request: HttpRequest, site_slug: str) -> HttpResponse:
 @handles_errors
 def site_faq(request: HttpRequest, site_slug: str) -> HttpResponse:
     """Set the Comments FAQ text readers see (site admins)."""
-    site = _administered(request, site_slug)
+    site = administered_site(request.user, site_slug)
     return _save_setup_form(
         request, site, FaqForm(request.POST), field="faq_text", what="faq",
         save=lambda text: actions.set_faq_text(site=site, acting_user=request.user, text=text))

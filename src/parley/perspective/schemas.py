@@ -233,9 +233,9 @@ def _context(value: Any) -> tuple[str, str, tuple[str, ...]]:
     return (texts[0] if texts else ""), "", tuple(texts[1:])
 
 
-def parse_analyze_request(data: dict[str, Any]) -> AnalyzeRequest:
-    """Check a decoded AnalyzeComment body and return it as an AnalyzeRequest."""
-    _check_fields(data, _REQUEST_FIELDS, "")
+def comment_text(data: dict[str, Any]) -> str:
+    """The request's ``comment.text``: present, not blank, at most MAX_COMMENT_BYTES (the same
+    rule for AnalyzeComment and SuggestCommentScore)."""
     if "comment" not in data:
         raise errors.invalid_argument("Comment must be non-empty.")
     text = _text_entry(data["comment"], "comment")
@@ -246,6 +246,13 @@ def parse_analyze_request(data: dict[str, Any]) -> AnalyzeRequest:
         raise errors.invalid_argument(
             f"Comment text too long: at most {MAX_COMMENT_BYTES} bytes of UTF-8."
         )
+    return text
+
+
+def parse_analyze_request(data: dict[str, Any]) -> AnalyzeRequest:
+    """Check a decoded AnalyzeComment body and return it as an AnalyzeRequest."""
+    _check_fields(data, _REQUEST_FIELDS, "")
+    text = comment_text(data)
     attributes = _requested_attributes(data.get("requestedAttributes"))
     article, parent, thread = _context(data.get("context"))
 

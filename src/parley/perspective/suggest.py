@@ -17,18 +17,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from parley.engine.normalise import normalise_text
 from parley.moderation.models import DecisionLabel, RejectReason
 
 from . import errors
 from .schemas import (
-    MAX_COMMENT_BYTES,
     _check_fields,
     _context,
     _languages,
     _object,
     _string,
-    _text_entry,
+    comment_text,
     model_for_attribute,
 )
 
@@ -132,14 +130,7 @@ def _external_id(*, community: str, token: str, coral_id: str, text: str) -> str
 def parse_suggest_request(data: dict[str, Any]) -> Suggestion:
     """Check a decoded SuggestCommentScore body and return it as a Suggestion."""
     _check_fields(data, _SUGGEST_FIELDS, "")
-    if "comment" not in data:
-        raise errors.invalid_argument("Comment must be non-empty.")
-    text = _text_entry(data["comment"], "comment")
-    if not normalise_text(text):
-        raise errors.invalid_argument("Comment must be non-empty.")
-    if len(text.encode("utf-8")) > MAX_COMMENT_BYTES:
-        raise errors.invalid_argument(
-            f"Comment text too long: at most {MAX_COMMENT_BYTES} bytes of UTF-8.")
+    text = comment_text(data)
     _context(data.get("context"))  # checked like analyze's, but not used for the label
     if data.get("attributeScores") is None:
         raise errors.invalid_argument("Missing attribute_scores: the suggested score(s).")
